@@ -1,0 +1,305 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func env(m map[string]string) LookupEnv {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func parse(t *testing.T, text string, vars map[string]string) *Config {
+	t.Helper()
+	cfg, err := Parse(strings.NewReader(text), env(vars))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return cfg
+}
+
+func TestParseEmptyFileGivesDefaults(t *testing.T) {
+	got := parse(t, "", nil)
+	if diff := cmp.Diff(Default(), got, cmpopts.IgnoreUnexported(Config{})); diff != "" {
+		t.Errorf("empty file differs from Default() (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseFullExample(t *testing.T) {
+	text := `
+source:
+  type: gsheet
+  spreadsheet_id: 1AbC
+  range: "Teams!A1:Z"
+  credentials: /etc/zoomsync/sa.json
+columns:
+  hosts: "Team members"
+defaults:
+  timezone: America/New_York
+  duration: 45
+  availability: "Mon-Thu 10:00-16:00"
+zoom:
+  account_id: ${ZOOM_ACCOUNT_ID}
+  client_id: ${ZOOM_CLIENT_ID}
+  client_secret: ${ZOOM_CLIENT_SECRET}
+  rate_limit: 20
+  concurrency: 8
+  timeout: 10s
+sync:
+  slug_prefix: team-
+  on_downgrade: keep
+  prune: off
+  max_prune: 3
+  max_prune_percent: 25
+writeback:
+  enabled: true
+  columns: {status: Status}
+state_dir: /var/lib/zoomsync
+log: {format: json, level: debug}
+serve:
+  schedule: "@every 15m"
+  addr: 0.0.0.0:9090
+`
+	cfg := parse(t, text, map[string]string{"ZOOM_ACCOUNT_ID": "acc", "ZOOM_CLIENT_ID": "cid", "ZOOM_CLIENT_SECRET": "s3cret"})
+	want := Default()
+	want.Source = Source{Type: "gsheet", SpreadsheetID: "1AbC", Range: "Teams!A1:Z", Credentials: "/etc/zoomsync/sa.json"}
+	want.Columns = map[string]string{"hosts": "Team members"}
+	want.Defaults = Defaults{TimeZone: "America/New_York", Duration: 45, Availability: "Mon-Thu 10:00-16:00"}
+	want.Zoom.AccountID, want.Zoom.ClientID, want.Zoom.ClientSecret = "acc", "cid", "s3cret"
+	want.Zoom.RateLimit, want.Zoom.Concurrency, want.Zoom.Timeout = 20, 8, 10*time.Second
+	want.Sync = Sync{SlugPrefix: "team-", OnDowngrade: "keep", Prune: "off", MaxPrune: 3, MaxPrunePercent: 25}
+	want.Writeback.Enabled = true
+	want.Writeback.Columns.Status = "Status" // the other columns keep their defaults
+	want.StateDir = "/var/lib/zoomsync"
+	want.Log = Log{Format: "json", Level: "debug"}
+	want.Serve.Schedule, want.Serve.Addr = "@every 15m", "0.0.0.0:9090"
+	if diff := cmp.Diff(want, cfg, cmpopts.IgnoreUnexported(Config{})); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := cfg.Validate(ScopeServe); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestEnvOverridesFile(t *testing.T) {
+	text := "zoom:\n  account_id: from-file\n  client_id: from-file\n  client_secret: from-file\n"
+	cfg := parse(t, text, map[string]string{"ZOOM_CLIENT_SECRET": "from-env"})
+	if cfg.Zoom.AccountID != "from-file" || cfg.Zoom.ClientID != "from-file" {
+		t.Errorf("unset env must not override: %+v", cfg.Zoom)
+	}
+	if cfg.Zoom.ClientSecret.Reveal() != "from-env" {
+		t.Errorf("ZOOM_CLIENT_SECRET did not override the file")
+	}
+}
+
+func TestExpansionCannotChangeStructure(t *testing.T) {
+	// A secret holding YAML syntax stays one string value.
+	cfg := parse(t, "zoom:\n  client_secret: ${S}\n  client_id: \"${ID}\"\n", map[string]string{"S": "a: b # c", "ID": "007"})
+	if got := cfg.Zoom.ClientSecret.Reveal(); got != "a: b # c" {
+		t.Errorf("client_secret = %q", got)
+	}
+	if cfg.Zoom.ClientID != "007" {
+		t.Errorf("client_id = %q, want the digits kept as text", cfg.Zoom.ClientID)
+	}
+	// Numbers still decode after expansion.
+	cfg = parse(t, "zoom:\n  rate_limit: ${RATE}\n", map[string]string{"RATE": "25"})
+	if cfg.Zoom.RateLimit != 25 {
+		t.Errorf("rate_limit = %v", cfg.Zoom.RateLimit)
+	}
+	// Only ${VAR} is expanded; a bare $ is left alone.
+	cfg = parse(t, "zoom:\n  client_secret: pa$$word$X\n", map[string]string{"X": "no"})
+	if got := cfg.Zoom.ClientSecret.Reveal(); got != "pa$$word$X" {
+		t.Errorf("client_secret = %q", got)
+	}
+}
+
+func TestPruneOffIsAString(t *testing.T) {
+	// YAML 1.1 reads "off" as false; the prune key must keep the word.
+	cfg := parse(t, "sync:\n  prune: off\n", nil)
+	if cfg.Sync.Prune != PruneOff {
+		t.Errorf("prune = %q", cfg.Sync.Prune)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // substrings of the error
+	}{
+		{"unknown top-level key", "sorce:\n  type: csv\n", []string{`line 1: unknown key "sorce"`, `did you mean "source"`, "known keys here: columns, defaults"}},
+		{"unknown nested key", "source:\n  type: csv\n  spredsheet_id: x\n", []string{`line 3: unknown key "source.spredsheet_id"`, `did you mean "spreadsheet_id"`}},
+		{"unknown deep key", "writeback:\n  columns:\n    statuss: S\n", []string{`unknown key "writeback.columns.statuss"`, `"status"`}},
+		{"no suggestion when far", "zoom:\n  banana: 1\n", []string{`unknown key "zoom.banana"`}},
+		{"wrong type names the key", "zoom:\n  concurrency: lots\n", []string{"line 2: zoom.concurrency", `"lots" is not a whole number`}},
+		{"bad duration", "zoom:\n  timeout: soon\n", []string{"zoom.timeout", "duration"}},
+		{"not a mapping", "- a\n- b\n", []string{"must be a mapping"}},
+		{"bad yaml", "source: [\n", []string{"not valid YAML"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.text), nil)
+			if err == nil {
+				t.Fatal("Parse succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+	var uk *UnknownKeyError
+	_, err := Parse(strings.NewReader("zoom:\n  banana: 1\n"), nil)
+	if !errors.As(err, &uk) || uk.Path != "zoom.banana" || uk.Line != 2 {
+		t.Errorf("errors.As UnknownKeyError: %#v", uk)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	zoomOK := "zoom:\n  account_id: a\n  client_id: b\n  client_secret: c\n"
+	csv := "source:\n  type: csv\n  path: teams.csv\n"
+	tests := []struct {
+		name  string
+		text  string
+		vars  map[string]string
+		scope Scope
+		want  []string // each must appear; empty = valid
+	}{
+		{"csv source valid for validate", csv, nil, ScopeSource, nil},
+		{"validate needs no zoom settings", csv + "zoom:\n  client_secret: ${ZOOM_CLIENT_SECRET}\n", nil, ScopeSource, nil},
+		{"sync needs zoom settings", csv, nil, ScopeSync, []string{
+			"zoom.account_id: is required: set ZOOM_ACCOUNT_ID", "zoom.client_id: is required", "zoom.client_secret: is required"}},
+		{"unset variable is named", csv + "zoom:\n  account_id: a\n  client_id: b\n  client_secret: ${MY_SECRET}\n", nil, ScopeSync,
+			[]string{"zoom.client_secret: is empty: it refers to ${MY_SECRET}, which is not set"}},
+		{"emulator needs no credentials", csv + "zoom:\n  emulator: true\n", nil, ScopeSync, nil},
+		{"gsheet needs an id", "source:\n  type: gsheet\n", nil, ScopeSource, []string{"source.spreadsheet_id: is required"}},
+		{"spreadsheet url instead of id", "source:\n  spreadsheet_id: https://docs.google.com/spreadsheets/d/1AbC/edit\n", nil, ScopeSource,
+			[]string{"source.spreadsheet_id: looks like a URL"}},
+		{"bad source type", "source:\n  type: xlsx\n", nil, ScopeSource, []string{`source.type: "xlsx" is not allowed; use one of: gsheet, csv`}},
+		{"csv needs a path", "source:\n  type: csv\n", nil, ScopeSource, []string{"source.path: is required"}},
+		{"bad column alias", csv + "columns:\n  host: Members\n", nil, ScopeSource, []string{`columns.host: "host" is not a column (did you mean "hosts"?)`}},
+		{"duplicate alias header", csv + "columns:\n  hosts: Members\n  owner: members\n", nil, ScopeSource, []string{`header "members" is already used by columns.hosts`}},
+		{"bad defaults", csv + "defaults:\n  duration: 5\n  timezone: Mars/Base\n  availability: \" \"\n", nil, ScopeSource, []string{
+			"defaults.duration: 5 is out of range; Zoom allows 15 to 1440", `defaults.timezone: "Mars/Base" is not an IANA time zone`, "defaults.availability: is required"}},
+		{"writeback needs gsheet", csv + "writeback:\n  enabled: true\n", nil, ScopeSource, []string{"writeback.enabled: write-back needs source.type gsheet"}},
+		{"bad log format", csv + "log:\n  format: xml\n", nil, ScopeSource, []string{`log.format: "xml" is not allowed; use one of: text, json`}},
+		{"prune needs prefix", csv + zoomOK + "sync:\n  prune: delete\n", nil, ScopeSync, []string{"sync.slug_prefix: is required when sync.prune is delete"}},
+		{"bad policy values", csv + zoomOK + "sync:\n  prune: yes\n  on_downgrade: ignore\n  max_prune_percent: 150\n", nil, ScopeSync, []string{
+			`sync.prune: "yes" is not allowed; use one of: off, deactivate, delete`, `sync.on_downgrade: "ignore" is not allowed`, "sync.max_prune_percent: 150 is not a percentage"}},
+		{"bad prefix chars", csv + zoomOK + "sync:\n  slug_prefix: Team_\n", nil, ScopeSync, []string{`sync.slug_prefix: "Team_" may only hold a-z, 0-9 and -`}},
+		{"zoom ranges", csv + zoomOK + "  rate_limit: 0\n  concurrency: 0\n  api_url: ftp://x\n", nil, ScopeSync, []string{
+			"zoom.rate_limit: must be more than 0", "zoom.concurrency: 0 is out of range", `zoom.api_url: "ftp://x" is not an http(s) URL`}},
+		{"emulator settings", csv + "zoom:\n  emulator: true\nemulator:\n  mode: chaos\n  error_rate: 2\n", nil, ScopeSync, []string{
+			`emulator.mode: "chaos" is not allowed`, "emulator.error_rate: 2 is not a share"}},
+		{"serve settings", csv + zoomOK + "serve:\n  schedule: \"\"\n  addr: nonsense\n", nil, ScopeServe, []string{
+			"serve.schedule: is required", `serve.addr: "nonsense" is not host:port`}},
+		{"serve settings unchecked for sync", csv + zoomOK + "serve:\n  addr: nonsense\n", nil, ScopeSync, nil},
+		{"webhook not echoed", csv + "notify:\n  webhook_url: \"hooks.slack.com/T000/SECRET\"\n", nil, ScopeSource, []string{"notify.webhook_url: is not an http(s) URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := parse(t, tt.text, tt.vars)
+			err := cfg.Validate(tt.scope)
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("want *ValidationError, got %v", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "T000/SECRET") {
+				t.Errorf("validation error echoes a secret value:\n%v", err)
+			}
+			if len(ve.Fields) < len(tt.want) {
+				t.Errorf("got %d field errors, want at least %d", len(ve.Fields), len(tt.want))
+			}
+		})
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	cfg := Default()
+	cfg.Zoom.ClientSecret = "hunter2-very-secret"
+	cfg.Notify.WebhookURL = "https://hooks.example.com/T0/B0/hunter2-very-secret"
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	logger.Info("config", "zoom", cfg.Zoom, "secret", cfg.Zoom.ClientSecret, "notify", cfg.Notify)
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"%v":   fmt.Sprintf("%v", cfg),
+		"%+v":  fmt.Sprintf("%+v", cfg),
+		"%#v":  fmt.Sprintf("%#v", cfg.Zoom),
+		"%s":   fmt.Sprintf("%s", cfg.Zoom.ClientSecret),
+		"json": string(js),
+		"slog": buf.String(),
+	}
+	for name, out := range outputs {
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("%s output reveals the secret: %s", name, out)
+		}
+	}
+	if !strings.Contains(outputs["%+v"], "[redacted]") {
+		t.Errorf("%%+v should show a placeholder: %s", outputs["%+v"])
+	}
+	if cfg.Zoom.ClientSecret.Reveal() != "hunter2-very-secret" {
+		t.Error("Reveal lost the value")
+	}
+}
+
+func TestLoadResolvesPathsAgainstConfigDir(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "zoomsync.yaml")
+	if err := os.WriteFile(path, []byte("source:\n  type: csv\n  path: teams.csv\nstate_dir: state\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Path(cfg.Source.Path), filepath.Join(dir, "teams.csv"); got != want {
+		t.Errorf("Path = %q, want %q", got, want)
+	}
+	if got, want := cfg.LockPath(), filepath.Join(dir, "state", "zoomsync.lock"); got != want {
+		t.Errorf("LockPath = %q, want %q", got, want)
+	}
+	if got := cfg.Path("/abs/file"); got != "/abs/file" {
+		t.Errorf("absolute path changed: %q", got)
+	}
+	_, err = Load(filepath.Join(dir, "missing.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestNormalizeHeader(t *testing.T) {
+	for in, want := range map[string]string{
+		"Schedule ID": "scheduleid", "schedule_id": "scheduleid", " Schedule-Id ": "scheduleid",
+		"Time zone": "timezone", "TEAM": "team", "Buffer\u00a0Before": "bufferbefore",
+	} {
+		if got := NormalizeHeader(in); got != want {
+			t.Errorf("NormalizeHeader(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
