@@ -1,0 +1,238 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// adminPrefix is where the loopback tooling endpoints live. They need no
+// token, are not rate limited and are not counted in Stats:
+//
+//	GET  /_emulator/stats                          Stats plus "writes"
+//	POST /_emulator/reset-stats                    204
+//	POST /_emulator/faults                         JSON Fault → 204
+//	POST /_emulator/expire-tokens                  204
+//	POST /_emulator/mode?mode=downgrade            204
+//	POST /_emulator/webapp/schedules?user_id=OWNER JSON WebAppPage → 201 page
+//	GET  /_emulator/pages?user_id=&show_deleted=true
+//	     {"items":[page fields plus "owner", ...]}
+const adminPrefix = "/_emulator/"
+
+// ValidationError is returned by CreateWebAppPage when a field is wrong.
+type ValidationError struct {
+	errs []fieldError
+}
+
+func (v *ValidationError) Error() string {
+	msgs := make([]string, len(v.errs))
+	for i, fe := range v.errs {
+		msgs[i] = fe.Field + ": " + fe.Message
+	}
+	return "emulator: invalid page: " + strings.Join(msgs, "; ")
+}
+
+// ErrUnknownUser is returned by CreateWebAppPage for an owner who is not a
+// Scheduler user of the account.
+var ErrUnknownUser = errors.New("emulator: not a Scheduler user of this account")
+
+// CreateWebAppPage does what an admin does in the Zoom web app: it makes a
+// real All Hosts Available page (schedule_type "multiple", one availability
+// rule per host) owned by owner, whatever the Mode. The owner is one of the
+// hosts and is added when missing from Hosts (inferred). Each rule refers to
+// the host's default availability and carries its hours (inferred).
+func (e *Emulator) CreateWebAppPage(owner string, wp WebAppPage) (Page, error) {
+	e.mu.Lock()
+	rec, err := e.createWebApp(owner, wp)
+	var p Page
+	if err == nil {
+		p = rec.clone()
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return Page{}, err
+	}
+	e.changed()
+	return p, nil
+}
+
+// createWebApp is CreateWebAppPage with e.mu held.
+func (e *Emulator) createWebApp(owner string, wp WebAppPage) (*record, error) {
+	u, ok := e.findUser(owner)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownUser, owner)
+	}
+	tz := wp.TimeZone
+	if tz == "" {
+		tz = defaultTimeZone
+	}
+	hosts := make([]string, 0, len(wp.Hosts)+1)
+	hasOwner := false
+	for _, h := range wp.Hosts {
+		h = normEmail(h)
+		hasOwner = hasOwner || h == u.email
+		hosts = append(hosts, h)
+	}
+	if !hasOwner {
+		hosts = append([]string{u.email}, hosts...)
+	}
+	rules := make([]ruleBody, len(hosts))
+	for i, h := range hosts {
+		id := availabilityID(h)
+		rules[i] = ruleBody{
+			AvailabilityID:     &id,
+			Email:              &hosts[i],
+			UseCustom:          new(false),
+			TimeZone:           &tz,
+			SegmentsRecurrence: weekToBody(defaultWeek()),
+		}
+	}
+	b := &scheduleBody{
+		Summary:              &wp.Summary,
+		TimeZone:             &tz,
+		ScheduleType:         new(scheduleTypeMultiple),
+		AvailabilityOverride: new(true),
+		AvailabilityRules:    &rules,
+	}
+	if wp.Slug != "" {
+		b.Slug = &wp.Slug
+	}
+	if wp.Duration != 0 {
+		b.Duration = &wp.Duration
+	}
+	rec, errs := e.create(u, b, ModeCollective)
+	if errs != nil {
+		return nil, &ValidationError{errs}
+	}
+	return rec, nil
+}
+
+func weekToBody(w *WeeklyHours) weekBody {
+	wb := weekBody{}
+	for _, k := range dayKeys {
+		for _, tr := range *w.day(k) {
+			wb[k] = append(wb[k], segmentBody{Start: new(tr.Start), End: new(tr.End)})
+		}
+	}
+	return wb
+}
+
+// Pages returns copies of owner's pages (an email or user id; "" for every
+// owner) in creation order, cancelled ones only if showDeleted.
+func (e *Emulator) Pages(owner string, showDeleted bool) []Page {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	recs := e.all
+	if owner != "" {
+		if email, ok := e.userIDs[owner]; ok {
+			owner = email
+		}
+		oi := e.owners[normEmail(owner)]
+		if oi == nil {
+			return []Page{}
+		}
+		recs = oi.pages
+	}
+	out := make([]Page, 0, len(recs))
+	for _, rec := range recs {
+		if showDeleted || !rec.cancelled() {
+			out = append(out, rec.clone())
+		}
+	}
+	return out
+}
+
+// serveAdmin serves the endpoints under adminPrefix.
+func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	want := http.MethodPost
+	name := strings.TrimPrefix(r.URL.Path, adminPrefix)
+	if name == "stats" || name == "pages" {
+		want = http.MethodGet
+	}
+	switch name {
+	case "stats", "reset-stats", "faults", "expire-tokens", "mode", "webapp/schedules", "pages":
+	default:
+		writeCode(w, http.StatusNotFound, http.StatusNotFound, "Not Found.")
+		return
+	}
+	if r.Method != want {
+		methodNotAllowed(w, want)
+		return
+	}
+	q := r.URL.Query()
+	switch name {
+	case "stats":
+		s := e.Stats()
+		writeJSON(w, http.StatusOK, struct {
+			Stats
+			Writes int `json:"writes"`
+		}{s, s.Writes()})
+	case "reset-stats":
+		e.ResetStats()
+		writeNoContent(w)
+	case "faults":
+		var f Fault
+		if err := decodeStrict(r, &f); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid fault: "+err.Error())
+			return
+		}
+		e.InjectFault(f)
+		writeNoContent(w)
+	case "expire-tokens":
+		e.ExpireTokens()
+		writeNoContent(w)
+	case "mode":
+		m := Mode(q.Get("mode"))
+		if m != ModeCollective && m != ModeDowngrade {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "mode must be collective or downgrade.")
+			return
+		}
+		e.SetMode(m)
+		writeNoContent(w)
+	case "webapp/schedules":
+		var wp WebAppPage
+		if err := decodeStrict(r, &wp); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid page: "+err.Error())
+			return
+		}
+		owner := q.Get("user_id")
+		if owner == "" {
+			owner = e.opts.AdminEmail
+		}
+		p, err := e.CreateWebAppPage(owner, wp)
+		var ve *ValidationError
+		switch {
+		case errors.As(err, &ve):
+			writeValidation(w, ve.errs)
+		case err != nil:
+			writeUserNotFound(w)
+		default:
+			writeJSON(w, http.StatusCreated, p)
+		}
+	case "pages":
+		deleted, _ := strconv.ParseBool(q.Get("show_deleted"))
+		pages := e.Pages(q.Get("user_id"), deleted)
+		type ownedPage struct {
+			Owner string `json:"owner"`
+			Page
+		}
+		items := make([]ownedPage, len(pages))
+		for i, p := range pages {
+			items[i] = ownedPage{p.Owner, p}
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Items []ownedPage `json:"items"`
+		}{items})
+	}
+}
+
+// decodeStrict decodes one JSON object, rejecting unknown fields.
+func decodeStrict(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
