@@ -1,0 +1,180 @@
+package sheet
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"google.golang.org/api/option"
+	"google.golang.org/api/sheets/v4"
+
+	"github.com/zoomsync/zoomsync/config"
+)
+
+// defaultRange is read when source.range is empty. With no tab name the API
+// reads the first tab; 52 columns is far more than a roster has and keeps
+// the request bounded.
+const defaultRange = "A:AZ"
+
+// Google reads the roster from a Google Sheet with one values.get per run,
+// and writes results back with one values.batchUpdate.
+type Google struct {
+	svc      *sheets.Service
+	id       string
+	rng      string // source.range as configured; "" means the first tab
+	write    bool
+	credMode string
+	account  string // who the sheet must be shared with, for messages
+	aliases  map[string]string
+	log      *slog.Logger
+	retry    retryPolicy
+}
+
+// NewGoogle connects to the Sheets API for src. Credentials: "adc" uses
+// Application Default Credentials, "none" sends no credentials (a local
+// fake), anything else is the path of a service-account key file, resolved
+// against opts.BaseDir. opts.HTTPClient, when set, replaces all of that.
+// It asks for the read-only scope unless opts.Write.
+func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Google, error) {
+	g := &Google{
+		id:      strings.TrimSpace(src.SpreadsheetID),
+		rng:     strings.TrimSpace(src.Range),
+		write:   opts.Write,
+		aliases: opts.Aliases,
+		log:     logger(opts.Logger),
+		retry:   defaultRetry,
+	}
+	if g.id == "" {
+		return nil, &SourceError{Source: "Google Sheet", Op: "open", Problem: "source.spreadsheet_id is empty",
+			Hint: "set it to the part of the sheet's URL between /d/ and /edit"}
+	}
+	copts := []option.ClientOption{option.WithScopes(g.scope())}
+	switch creds := strings.TrimSpace(src.Credentials); creds {
+	case config.CredentialsNone:
+		g.credMode, g.account = credNone, "anyone (no credentials are sent)"
+		copts = append(copts, option.WithoutAuthentication())
+	case config.CredentialsADC, "":
+		g.credMode, g.account = credADC, adcIdentity()
+	default:
+		path := resolvePath(opts.BaseDir, creds)
+		email, err := serviceAccountEmail(path)
+		if err != nil {
+			return nil, err
+		}
+		g.credMode, g.account = credFile, email
+		copts = append(copts, option.WithAuthCredentialsFile(option.ServiceAccount, path))
+	}
+	if src.Endpoint != "" {
+		copts = append(copts, option.WithEndpoint(src.Endpoint))
+	}
+	if opts.HTTPClient != nil {
+		copts = append(copts, option.WithHTTPClient(opts.HTTPClient))
+	}
+	svc, err := sheets.NewService(ctx, copts...)
+	if err != nil {
+		return nil, g.explainSetup(err)
+	}
+	g.svc = svc
+	return g, nil
+}
+
+func (g *Google) scope() string {
+	if g.write {
+		return sheets.SpreadsheetsScope
+	}
+	return sheets.SpreadsheetsReadonlyScope
+}
+
+// explainSetup turns a failure to build the client (no credentials found,
+// a bad GOOGLE_APPLICATION_CREDENTIALS file) into a fixable message.
+func (g *Google) explainSetup(err error) error {
+	se := &SourceError{Source: g.String(), Op: "open", Err: err}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "could not find default credentials"):
+		se.Problem = "no Google credentials were found (source.credentials is adc)"
+		se.Hint = "set source.credentials to the path of a service-account key file, set GOOGLE_APPLICATION_CREDENTIALS to one, or run: " +
+			fmt.Sprintf(gcloudADC, g.scope())
+	case os.Getenv("GOOGLE_APPLICATION_CREDENTIALS") != "" && g.credMode == credADC:
+		se.Problem = fmt.Sprintf("the credentials file in GOOGLE_APPLICATION_CREDENTIALS (%s) cannot be used", os.Getenv("GOOGLE_APPLICATION_CREDENTIALS"))
+		se.Hint = "point GOOGLE_APPLICATION_CREDENTIALS at a valid JSON key file, or unset it"
+	default:
+		se.Problem = "cannot set up the Google Sheets client: " + msg
+		se.Hint = "check source.credentials and source.endpoint"
+	}
+	return se
+}
+
+// String is `Google Sheet <id>/<range>`.
+func (g *Google) String() string {
+	if g.rng == "" {
+		return "Google Sheet " + g.id + " (first tab)"
+	}
+	return "Google Sheet " + g.id + "/" + g.rng
+}
+
+func (g *Google) readRange() string {
+	if g.rng == "" {
+		return defaultRange
+	}
+	return g.rng
+}
+
+// Read reads the configured range with one values.get, retrying 429 and
+// 5xx answers. The range Google echoes back (e.g. 'My Teams'!A1:Z1000)
+// gives the tab title and where the table starts, so row numbers and
+// write-back addresses are exact even for a range starting at B3.
+func (g *Google) Read(ctx context.Context) (*Table, error) {
+	var vr *sheets.ValueRange
+	err := retry(ctx, g.retry, g.log, "values.get", func(ctx context.Context) error {
+		var err error
+		vr, err = g.svc.Spreadsheets.Values.Get(g.id, g.readRange()).
+			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return nil, g.explain(ctx, "read", err)
+	}
+	ar, perr := parseA1(vr.Range)
+	if perr != nil {
+		return nil, &SourceError{Source: g.String(), Op: "read", Problem: fmt.Sprintf("the API returned a range zoomsync cannot read (%q): %v", vr.Range, perr)}
+	}
+	firstRow, firstCol := max(ar.Start.Row, 1), max(ar.Start.Col, 0)
+	rows := make([]rawRow, len(vr.Values))
+	for i, vals := range vr.Values {
+		cells := make([]string, len(vals))
+		for j, v := range vals {
+			cells[j] = cellText(v)
+		}
+		rows[i] = rawRow{num: firstRow + i, cells: cells}
+	}
+	t := newTable(rows, firstCol, ar.Sheet)
+	if t == nil {
+		return nil, &SourceError{Source: g.String(), Op: "read",
+			Problem: fmt.Sprintf("the range %s is empty: the first row must be the header", vr.Range),
+			Hint:    "put the header (Team, Hosts, …) in the first row, or point source.range at the table"}
+	}
+	return t, nil
+}
+
+// cellText turns a JSON cell value into text. FORMATTED_VALUE gives
+// strings; numbers and booleans only appear from other render options.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		if x {
+			return "TRUE"
+		}
+		return "FALSE"
+	}
+	return fmt.Sprint(v)
+}
