@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/zoomsync/zoomsync/config"
+	"github.com/zoomsync/zoomsync/sheet"
+	zsync "github.com/zoomsync/zoomsync/sync"
+	"github.com/zoomsync/zoomsync/zoom"
+	"github.com/zoomsync/zoomsync/zoom/emulator"
+)
+
+// Exit codes (DESIGN §6).
+const (
+	exitOK       = 0
+	exitFailed   = 1  // the run could not proceed
+	exitChanges  = 2  // plan --detailed-exitcode: changes pending
+	exitProblems = 3  // finished, but some rows were invalid or failed
+	exitUsage    = 64 // EX_USAGE
+	exitLocked   = 75 // EX_TEMPFAIL: another run holds the lock
+)
+
+// exitError carries an exit code up to Main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+// loaded is one read of the sheet.
+type loaded struct {
+	src    sheet.Source
+	table  *sheet.Table
+	result *sheet.Result
+}
+
+// readSheet reads and parses the source. Every failure here happens before
+// any Zoom call.
+func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write bool) (*loaded, error) {
+	src, err := sheet.Open(ctx, cfg.Source, sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
+	if err != nil {
+		return nil, fail(exitFailed, "opening the sheet: %w", err)
+	}
+	table, err := src.Read(ctx)
+	if err != nil {
+		return nil, fail(exitFailed, "reading %s: %w", src, err)
+	}
+	res, err := sheet.Parse(table, sheet.ParseOptions{
+		Aliases:    cfg.Columns,
+		Defaults:   cfg.Defaults,
+		SlugPrefix: cfg.Sync.SlugPrefix,
+		Writeback:  cfg.Writeback.Columns,
+	})
+	if err != nil {
+		return nil, fail(exitFailed, "%s: %w", src, err)
+	}
+	return &loaded{src: src, table: table, result: res}, nil
+}
+
+// zoomBackend is a Zoom client and, in emulator mode, the emulator behind it.
+type zoomBackend struct {
+	client *zoom.Client
+	close  func() error
+}
+
+// openZoom builds the Zoom client. With zoom.emulator it first starts an
+// in-process emulator on loopback, keeping its pages under state_dir, and
+// the real client talks HTTP to it.
+func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
+	opts := zoom.Options{
+		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
+		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
+		RateLimit: cfg.Zoom.RateLimit, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
+		Logger: log,
+	}
+	if cfg.Zoom.MaxRetries == 0 {
+		opts.MaxRetries = -1
+	}
+	closer := func() error { return nil }
+	if cfg.Zoom.Emulator {
+		eo := emulator.DefaultOptions()
+		eo.Mode = emulator.Mode(cfg.Emulator.Mode)
+		eo.RateLimit = cfg.Emulator.RateLimit
+		eo.Latency = cfg.Emulator.Latency
+		eo.ErrorRate = cfg.Emulator.ErrorRate
+		eo.DropPostRate = cfg.Emulator.DropPostRate
+		eo.StatePath = cfg.EmulatorStatePath()
+		emu, err := emulator.New(eo)
+		if err != nil {
+			return nil, fail(exitFailed, "starting the emulator: %w", err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			emu.Close()
+			return nil, fail(exitFailed, "starting the emulator: %w", err)
+		}
+		srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		base := "http://" + ln.Addr().String()
+		opts.APIURL, opts.TokenURL = base+"/v2", base+"/oauth/token"
+		opts.AccountID, opts.ClientID, opts.ClientSecret = eo.AccountID, eo.ClientID, eo.ClientSecret
+		closer = func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			srv.Shutdown(ctx)
+			return emu.Close()
+		}
+		log.Debug("using the in-process Zoom emulator", "mode", eo.Mode, "state", eo.StatePath)
+	}
+	client, err := zoom.New(opts)
+	if err != nil {
+		closer()
+		return nil, fail(exitFailed, "%w", err)
+	}
+	return &zoomBackend{client: client, close: closer}, nil
+}
+
+func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.Options {
+	return zsync.Options{
+		SlugPrefix:      cfg.Sync.SlugPrefix,
+		OnDowngrade:     cfg.Sync.OnDowngrade,
+		Prune:           cfg.Sync.Prune,
+		MaxPrune:        cfg.Sync.MaxPrune,
+		MaxPrunePercent: cfg.Sync.MaxPrunePercent,
+		ForcePrune:      forcePrune,
+		Concurrency:     cfg.Zoom.Concurrency,
+		Logger:          log,
+	}
+}
+
+// planError maps a planning failure to an exit code.
+func planError(err error) error {
+	var fe *zsync.FatalError
+	if errors.As(err, &fe) {
+		return fail(exitFailed, "listing Zoom pages: %w", fe.Err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return fail(exitFailed, "interrupted")
+	}
+	return fail(exitFailed, "%w", err)
+}
+
+// writeBack records each row's result in the sheet, when enabled.
+func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Report, log *slog.Logger) error {
+	if !cfg.Writeback.Enabled {
+		return nil
+	}
+	w, ok := l.src.(sheet.Writer)
+	if !ok {
+		return fmt.Errorf("write-back is enabled but %s cannot be written to", l.src)
+	}
+	now := time.Now().UTC()
+	current := statusCells(cfg, l.table)
+	var rows []sheet.RowResult
+	for _, r := range rep.Results {
+		if r.Row == 0 || r.Outcome == zsync.OutcomeSkipped {
+			continue
+		}
+		rr := sheet.RowResult{Row: r.Row, Key: r.Key, ScheduleID: r.ScheduleID, BookingURL: r.URL, Status: statusText(r)}
+		if r.Outcome == zsync.OutcomeUnchanged && inSync[current[r.Row]] {
+			// "created 10 minutes ago" stays until something changes, so
+			// a run that changes nothing writes nothing to the sheet.
+			rr.Status = ""
+		}
+		if r.Wrote {
+			rr.SyncedAt = now
+		}
+		rows = append(rows, rr)
+	}
+	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns, rows)
+	if err != nil {
+		return fmt.Errorf("writing results back to the sheet: %w", err)
+	}
+	for _, s := range rep2.Skipped {
+		log.Warn("write-back skipped a row", "detail", s)
+	}
+	for _, s := range rep2.Warnings {
+		log.Warn("write-back", "detail", s)
+	}
+	if len(rep2.MissingColumns) > 0 {
+		log.Warn("write-back columns missing from the sheet; add them to the header row to get results there",
+			"columns", strings.Join(rep2.MissingColumns, ", "))
+	}
+	if rep2.Updated > 0 {
+		log.Info("wrote results back to the sheet", "rows", rep2.Updated)
+	}
+	return nil
+}
+
+// inSync are the status texts of a row whose page matches it.
+var inSync = map[string]bool{"created": true, "updated": true, "unchanged": true}
+
+// statusCells maps sheet row number to the text of its status cell.
+func statusCells(cfg *config.Config, t *sheet.Table) map[int]string {
+	out := map[int]string{}
+	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns)
+	if err != nil {
+		return out
+	}
+	col, ok := hm.Writeback(sheet.WBStatus)
+	if !ok {
+		return out
+	}
+	for i, row := range t.Rows {
+		if col < len(row) {
+			out[t.RowNums[i]] = strings.TrimSpace(row[col])
+		}
+	}
+	return out
+}
+
+// statusText is the sync_status cell for a row.
+func statusText(r zsync.Result) string {
+	switch r.Outcome {
+	case zsync.OutcomeCreated, zsync.OutcomeUpdated, zsync.OutcomeUnchanged:
+		return string(r.Outcome)
+	case zsync.OutcomeFailed:
+		return "error: " + r.Message
+	default:
+		if r.Message != "" {
+			return string(r.Outcome) + ": " + r.Message
+		}
+		return string(r.Outcome)
+	}
+}

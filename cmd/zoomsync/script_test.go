@@ -1,0 +1,236 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/zoomsync/zoomsync/internal/lock"
+	"github.com/zoomsync/zoomsync/sheet/sheettest"
+	"github.com/zoomsync/zoomsync/zoom/emulator"
+)
+
+// TestMain lets scripts `exec zoomsync ...`: the test binary re-runs
+// itself as the command, so the real Main, flags and exit codes are used.
+func TestMain(m *testing.M) {
+	if os.Getenv("ZOOMSYNC_TEST_MAIN") == "1" {
+		// A test started this binary as zoomsync itself.
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	testscript.Main(m, map[string]func(){
+		"zoomsync": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		// zoomsync-code N ARGS... runs zoomsync and succeeds only if it
+		// exits with exactly N, since exit codes are part of the interface.
+		"zoomsync-code": func() {
+			want, err := strconv.Atoi(os.Args[1])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "zoomsync-code: first argument must be the expected exit code")
+				os.Exit(2)
+			}
+			if got := Main(os.Args[2:], os.Stdout, os.Stderr); got != want {
+				fmt.Fprintf(os.Stderr, "zoomsync-code: exit code %d, want %d\n", got, want)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: end-to-end runs of the binary
+// against an emulator and a fake Sheets server on loopback.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emulator":    cmdEmulator,
+			"emu":         cmdEmu,
+			"sheets":      cmdSheets,
+			"holdlock":    cmdHoldLock,
+			"csv2sheet":   cmdCSVToSheet,
+			"sheetstatus": cmdSheetStatus,
+		},
+	})
+}
+
+// servers holds each script's emulator and Sheets server.
+var servers gosync.Map // *testscript.TestScript → *scriptServers
+
+type scriptServers struct {
+	emu    *emulator.Emulator
+	sheets *sheettest.Server
+}
+
+func serversOf(ts *testscript.TestScript) *scriptServers {
+	v, _ := servers.LoadOrStore(ts, &scriptServers{})
+	return v.(*scriptServers)
+}
+
+// emulator [mode=downgrade] [rate=N] [errors=P] [drop=P] [latency=D] [secret=S]
+// starts a Zoom emulator for the script and sets ZOOM_API_URL,
+// ZOOM_OAUTH_URL and the ZOOM_* credentials.
+func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! emulator")
+	}
+	o := emulator.DefaultOptions()
+	o.RateLimit, o.Seed = 0, 7
+	for _, a := range args {
+		k, v, _ := strings.Cut(a, "=")
+		var err error
+		switch k {
+		case "mode":
+			o.Mode = emulator.Mode(v)
+		case "rate":
+			o.RateLimit, err = strconv.Atoi(v)
+		case "errors":
+			o.ErrorRate, err = strconv.ParseFloat(v, 64)
+		case "drop":
+			o.DropPostRate, err = strconv.ParseFloat(v, 64)
+		case "latency":
+			o.Latency, err = time.ParseDuration(v)
+		case "secret":
+			o.ClientSecret = v
+		default:
+			ts.Fatalf("emulator: unknown option %q", a)
+		}
+		ts.Check(err)
+	}
+	emu, err := emulator.New(o)
+	ts.Check(err)
+	srv := httptest.NewServer(emu)
+	ts.Defer(func() { srv.Close(); emu.Close() })
+	serversOf(ts).emu = emu
+	ts.Setenv("ZOOM_API_URL", srv.URL+"/v2")
+	ts.Setenv("ZOOM_OAUTH_URL", srv.URL+"/oauth/token")
+	ts.Setenv("ZOOM_ACCOUNT_ID", o.AccountID)
+	ts.Setenv("ZOOM_CLIENT_ID", o.ClientID)
+	ts.Setenv("ZOOM_CLIENT_SECRET", o.ClientSecret)
+}
+
+// emu reset | emu writes N | emu calls N | emu count "METHOD route" N |
+// emu pages N | emu fault METHOD PATH STATUS COUNT | emu drop METHOD PATH COUNT |
+// emu webapp OWNER SLUG HOST... | emu mode M | emu 429s
+func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
+	e := serversOf(ts).emu
+	if e == nil {
+		ts.Fatalf("emu: run `emulator` first")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("emu: no subcommand")
+	}
+	expect := func(what string, got int, wantText string) {
+		want, err := strconv.Atoi(wantText)
+		ts.Check(err)
+		if (got == want) == neg {
+			ts.Fatalf("emu %s: got %d, want %s%d (requests: %v)", what, got, map[bool]string{true: "not ", false: ""}[neg], want, e.Stats().Requests)
+		}
+	}
+	switch args[0] {
+	case "reset":
+		e.ResetStats()
+	case "writes":
+		expect("writes", e.Stats().Writes(), args[1])
+	case "calls":
+		n := 0
+		for _, c := range e.Stats().Requests {
+			n += c
+		}
+		expect("calls", n, args[1])
+	case "count":
+		expect(args[1], e.Stats().Requests[args[1]], args[2])
+	case "pages":
+		expect("pages", len(e.Pages("", false)), args[1])
+	case "fault", "drop":
+		f := emulator.Fault{Method: args[1], Path: args[2]}
+		var err error
+		if args[0] == "drop" {
+			f.Drop = true
+			f.Count, err = strconv.Atoi(args[3])
+		} else {
+			f.Status, err = strconv.Atoi(args[3])
+			ts.Check(err)
+			f.Count, err = strconv.Atoi(args[4])
+		}
+		ts.Check(err)
+		e.InjectFault(f)
+	case "webapp":
+		p, err := e.CreateWebAppPage(args[1], emulator.WebAppPage{Summary: "Made in the web app", Slug: args[2], Hosts: args[3:]})
+		ts.Check(err)
+		ts.Setenv("WEBAPP_ID", p.ScheduleID)
+		ts.Setenv("WEBAPP_URL", p.SchedulingURL)
+	case "mode":
+		e.SetMode(emulator.Mode(args[1]))
+	case "ratelimited":
+		if got := e.Stats().RateLimited; (got > 0) == neg {
+			ts.Fatalf("emu ratelimited: %d 429 answers", got)
+		}
+	default:
+		ts.Fatalf("emu: unknown subcommand %q", args[0])
+	}
+}
+
+// sheets start | sheets deny | sheets writes N | sheets reads N
+// The server holds spreadsheet "sheet1"; csv2sheet fills a tab.
+func cmdSheets(ts *testscript.TestScript, neg bool, args []string) {
+	s := serversOf(ts)
+	switch args[0] {
+	case "start":
+		s.sheets = sheettest.NewServer()
+		s.sheets.AddSpreadsheet("sheet1")
+		ts.Defer(s.sheets.Close)
+		ts.Setenv("SHEETS_URL", s.sheets.URL())
+	case "deny":
+		s.sheets.Deny("sheet1")
+	case "writes", "reads":
+		n := 0
+		for _, r := range s.sheets.Requests() {
+			isWrite := r.Method != "GET"
+			if isWrite == (args[0] == "writes") {
+				n++
+			}
+		}
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		if (n == want) == neg {
+			ts.Fatalf("sheets %s: got %d, want %d", args[0], n, want)
+		}
+	case "reset":
+		s.sheets.ResetRequests()
+	default:
+		ts.Fatalf("sheets: unknown subcommand %q", args[0])
+	}
+}
+
+// csv2sheet FILE TAB loads a CSV file from the script into a tab.
+func cmdCSVToSheet(ts *testscript.TestScript, neg bool, args []string) {
+	rows, err := csv.NewReader(strings.NewReader(ts.ReadFile(args[0]))).ReadAll()
+	ts.Check(err)
+	serversOf(ts).sheets.SetTab("sheet1", args[1], rows)
+}
+
+// sheetstatus TAB prints the tab as CSV to stdout, for cmp and grep.
+func cmdSheetStatus(ts *testscript.TestScript, neg bool, args []string) {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(serversOf(ts).sheets.Tab("sheet1", args[0]))
+	fmt.Fprint(ts.Stdout(), b.String())
+}
+
+// holdlock PATH takes the lock file for the rest of the script, as another
+// zoomsync run would.
+func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
+	l, err := lock.Acquire(ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Defer(func() { l.Release() })
+}
