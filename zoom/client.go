@@ -311,11 +311,23 @@ func (b *cancelOnClose) Close() error {
 	return err
 }
 
+// maxPresized bounds the buffer allocated up front from Content-Length.
+const maxPresized = 64 << 20
+
 func decodeBody(resp *http.Response, out any) error {
 	defer resp.Body.Close()
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil
+	}
+	if n := resp.ContentLength; n > 0 && n <= maxPresized {
+		// A listing page is about a megabyte: read it into a buffer of
+		// its exact size rather than one that keeps doubling.
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return err
+		}
+		return json.Unmarshal(buf, out)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
