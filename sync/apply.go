@@ -177,9 +177,12 @@ func (e *Engine) applyRow(ctx context.Context, ch *Change, r *Result) *verifyIte
 // pages are listed and searched for the slug before anything is sent
 // again, so a row never gets two pages.
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
+	// Built here, not in the plan: 10,000 planned creates would otherwise
+	// hold 10,000 request bodies in memory for the whole run.
+	body := createBody(ch.page)
 	var lastErr error
 	for try := 1; try <= maxCreateTries; try++ {
-		s, err := e.zoom.CreateSchedule(ctx, ch.Owner, ch.create)
+		s, err := e.zoom.CreateSchedule(ctx, ch.Owner, body)
 		if err == nil {
 			return s, nil
 		}
@@ -187,7 +190,7 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 			return nil, err
 		}
 		lastErr = err
-		found, lerr := e.findBySlug(ctx, ch.Owner, ch.create.Slug)
+		found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug)
 		if lerr != nil {
 			return nil, fmt.Errorf("%v; then listing the owner's pages to check failed: %v (the next run will find the page if it was made)", err, lerr)
 		}
@@ -200,14 +203,14 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 	return nil, fmt.Errorf("gave up after %d tries: %v", maxCreateTries, lastErr)
 }
 
+// findBySlug looks through the owner's listing, stopping at the page.
 func (e *Engine) findBySlug(ctx context.Context, owner, slug string) (*zoom.Schedule, error) {
-	pages, err := e.zoom.ListSchedules(ctx, owner, nil)
-	if err != nil {
-		return nil, err
-	}
-	for i := range pages {
-		if strings.EqualFold(pages[i].Slug, slug) {
-			return &pages[i], nil
+	for s, err := range e.zoom.AllSchedules(ctx, owner, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(s.Slug, slug) {
+			return &s, nil
 		}
 	}
 	return nil, nil
@@ -246,14 +249,25 @@ func (e *Engine) verify(ctx context.Context, plan *Plan, items []verifyItem) {
 func (e *Engine) readBack(ctx context.Context, owner string, listed int, its []verifyItem) func(string) (*zoom.Schedule, error) {
 	pagesToList := (listed+len(its))/zoom.MaxPageSize + 1
 	if len(its) > pagesToList {
-		pages, err := e.zoom.ListSchedules(ctx, owner, nil)
-		if err == nil {
-			byID := make(map[string]*zoom.Schedule, len(pages))
-			for i := range pages {
-				byID[pages[i].ScheduleID] = &pages[i]
+		// Keep only the pages being verified: the plan still holds the
+		// whole listing, and a second full copy would double the memory.
+		byID := make(map[string]*zoom.Schedule, len(its))
+		for _, it := range its {
+			byID[it.id] = nil
+		}
+		var err error
+		for s, lerr := range e.zoom.AllSchedules(ctx, owner, nil) {
+			if lerr != nil {
+				err = lerr
+				break
 			}
+			if _, want := byID[s.ScheduleID]; want {
+				byID[s.ScheduleID] = &s
+			}
+		}
+		if err == nil {
 			return func(id string) (*zoom.Schedule, error) {
-				if s, ok := byID[id]; ok {
+				if s := byID[id]; s != nil {
 					return s, nil
 				}
 				return e.zoom.GetSchedule(ctx, owner, id)

@@ -72,6 +72,46 @@ func canonicalHours(w *zoom.WeeklyHours) string {
 	return strings.Join(parts, "; ")
 }
 
+// sameHours reports whether Zoom's hours equal the sheet's, comparing
+// minutes so that "9:00" and "09:00" match and ranges in another order
+// match too. It allocates nothing when Zoom kept the sheet's order, which
+// is every page zoomsync wrote: a no-op run compares thousands of rules.
+func sameHours(w *zoom.WeeklyHours, want sheet.Weekly) bool {
+	if w == nil {
+		return want.IsZero()
+	}
+	for d, day := range w.Days() {
+		have, spans := *day, want[d]
+		if len(have) != len(spans) {
+			return false
+		}
+		inOrder := true
+		for i, r := range have {
+			if parseHHMM(r.Start) != spans[i].Start || parseHHMM(r.End) != spans[i].End {
+				inOrder = false
+				break
+			}
+		}
+		if inOrder {
+			continue
+		}
+		got := make([]sheet.Span, len(have))
+		for i, r := range have {
+			got[i] = sheet.Span{Start: parseHHMM(r.Start), End: parseHHMM(r.End)}
+		}
+		slices.SortFunc(got, func(a, b sheet.Span) int {
+			if a.Start != b.Start {
+				return a.Start - b.Start
+			}
+			return a.End - b.End
+		})
+		if !slices.Equal(got, spans) {
+			return false
+		}
+	}
+	return true
+}
+
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // normText folds the differences Zoom may introduce in free text: CRLF and
@@ -244,22 +284,25 @@ func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.Schedul
 	sort.Strings(wantHosts)
 	haveHosts := ruleHosts(s)
 	hostsChanged = !slices.Equal(wantHosts, haveHosts)
-	wantHours := canonicalHours(weeklyHours(p.Availability))
 	rulesChanged := hostsChanged
-	var hoursBefore, zoneBefore []string
 	for _, r := range s.AvailabilityRules {
-		h := canonicalHours(r.SegmentsRecurrence)
-		if h != wantHours || r.TimeZone != p.TimeZone || !r.UseCustom {
+		if !sameHours(r.SegmentsRecurrence, p.Availability) || r.TimeZone != p.TimeZone || !r.UseCustom {
 			rulesChanged = true
+			break
 		}
-		hoursBefore = append(hoursBefore, h)
-		zoneBefore = append(zoneBefore, r.TimeZone)
 	}
 	shown := len(fields)
 	if hostsChanged {
 		add("hosts", strings.Join(haveHosts, ", "), strings.Join(wantHosts, ", "))
 	}
 	if rulesChanged {
+		// Texts for display only, built when something changed.
+		wantHours := canonicalHours(weeklyHours(p.Availability))
+		var hoursBefore, zoneBefore []string
+		for _, r := range s.AvailabilityRules {
+			hoursBefore = append(hoursBefore, canonicalHours(r.SegmentsRecurrence))
+			zoneBefore = append(zoneBefore, r.TimeZone)
+		}
 		if before := strings.Join(slices.Compact(slices.Sorted(slices.Values(hoursBefore))), " | "); before != wantHours {
 			add("availability", before, wantHours)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -18,6 +19,7 @@ import (
 // Zoom is the part of the Zoom API the engine uses; *zoom.Client has it.
 type Zoom interface {
 	ListSchedules(ctx context.Context, userID string, opts *zoom.ListOptions) ([]zoom.Schedule, error)
+	AllSchedules(ctx context.Context, userID string, opts *zoom.ListOptions) iter.Seq2[zoom.Schedule, error]
 	GetSchedule(ctx context.Context, userID, scheduleID string) (*zoom.Schedule, error)
 	CreateSchedule(ctx context.Context, userID string, body *zoom.ScheduleCreate) (*zoom.Schedule, error)
 	PatchSchedule(ctx context.Context, userID, scheduleID string, patch *zoom.SchedulePatch) error
@@ -300,7 +302,6 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index) *Change
 
 	if cur == nil {
 		ch.Action = ActionCreate
-		ch.create = createBody(p)
 		return ch
 	}
 	ch.current = cur

@@ -42,7 +42,6 @@ type Change struct {
 
 	page         *sheet.Page
 	current      *zoom.Schedule
-	create       *zoom.ScheduleCreate
 	patch        *zoom.SchedulePatch
 	hostsChanged bool
 }
