@@ -288,33 +288,50 @@ func (s *server) nextRun() time.Time {
 	return time.Time{}
 }
 
-// healthy: the scheduler is alive and the last run did not fail to run.
-func (s *server) healthy() (bool, string) {
+// alive: the scheduler is running. This is what a liveness probe should
+// ask: restarting the process helps only when this is false.
+func (s *server) alive() (bool, string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopped {
+	stopped := s.stopped
+	s.mu.Unlock()
+	if stopped {
 		return false, "shutting down"
 	}
+	if s.nextRun().IsZero() {
+		return false, "scheduler not running"
+	}
+	return true, "ok"
+}
+
+// healthy: alive, and the last run did not fail to run. Zoom or Google
+// being unreachable makes this false, which a restart would not fix: use it
+// for alerts and dashboards, and /livez for liveness probes.
+func (s *server) healthy() (bool, string) {
+	if ok, why := s.alive(); !ok {
+		return false, why
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if n := len(s.records); n > 0 && s.records[n-1].Result == resultError {
 		return false, "last run failed: " + s.records[n-1].Error
-	}
-	next := s.nextRun()
-	if next.IsZero() {
-		return false, "scheduler not running"
 	}
 	return true, "ok"
 }
 
 func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ok, why := s.healthy()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if !ok {
-			w.WriteHeader(http.StatusServiceUnavailable)
+	probe := func(check func() (bool, string)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			ok, why := check()
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			if !ok {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+			fmt.Fprintln(w, why)
 		}
-		fmt.Fprintln(w, why)
-	})
+	}
+	mux.HandleFunc("GET /healthz", probe(s.healthy))
+	mux.HandleFunc("GET /livez", probe(s.alive))
 	mux.Handle("GET /metrics", s.metric.handler())
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 		ok, why := s.healthy()

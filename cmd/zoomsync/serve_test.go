@@ -342,15 +342,21 @@ func TestHealthzFollowsTheLastRun(t *testing.T) {
 		}
 		return runRecord{ID: id, Result: resultProblems}
 	})
-	health := func() (int, string) {
+	probe := func(path string) (int, string) {
 		rec := httptest.NewRecorder()
-		s.handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+		s.handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		return rec.Code, rec.Body.String()
 	}
+	health := func() (int, string) { return probe("/healthz") }
 	serveInBackground(t, s, true)
 	waitFor(t, "a failed run", func() bool { return len(s.runs()) >= 1 })
 	if code, body := health(); code != 503 || !strings.Contains(body, "last run failed: reading the sheet: quota") {
 		t.Errorf("after a failed run: %d %q", code, body)
+	}
+	// Liveness only asks whether the scheduler runs: a restart would not
+	// fix an unreachable sheet.
+	if code, body := probe("/livez"); code != 200 || body != "ok\n" {
+		t.Errorf("/livez after a failed run: %d %q", code, body)
 	}
 	fail.Store(false)
 	n := len(s.runs())
