@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +303,51 @@ func TestNormalizeHeader(t *testing.T) {
 		if got := NormalizeHeader(in); got != want {
 			t.Errorf("NormalizeHeader(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestExampleConfigIsCompleteAndValid keeps examples/zoomsync.example.yaml,
+// the config reference, true: it parses, validates, and names every key.
+func TestExampleConfigIsCompleteAndValid(t *testing.T) {
+	data, err := os.ReadFile("../examples/zoomsync.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse(bytes.NewReader(data), env(map[string]string{
+		"ZOOMSYNC_SHEET_ID": "1AbC", "ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "b", "ZOOM_CLIENT_SECRET": "c",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(ScopeServe); err != nil {
+		t.Fatal(err)
+	}
+	// The documented values are the defaults.
+	want := Default()
+	want.Source.SpreadsheetID = "1AbC"
+	want.Zoom.AccountID, want.Zoom.ClientID, want.Zoom.ClientSecret = "a", "b", "c"
+	want.Columns = map[string]string{}
+	if diff := cmp.Diff(want, cfg, cmpopts.IgnoreUnexported(Config{})); diff != "" {
+		t.Errorf("the example's values differ from Default() (-default +example):\n%s", diff)
+	}
+	var missing []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(name) + `:`).Match(data) {
+				missing = append(missing, join(prefix, name))
+			}
+			if ft := t.Field(i).Type; ft.Kind() == reflect.Struct && ft != typeOfDuration {
+				walk(ft, join(prefix, name))
+			}
+		}
+	}
+	walk(typeOfConfig, "")
+	if len(missing) > 0 {
+		t.Errorf("examples/zoomsync.example.yaml does not document: %v", missing)
 	}
 }

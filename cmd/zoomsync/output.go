@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
@@ -20,44 +19,53 @@ var actionMarks = map[zsync.Action]string{
 }
 
 // printPlan writes the human plan: one line per row that is not unchanged,
-// the changed fields under updates, then the prune decision and a summary.
+// the changed fields and reasons indented under it, then the prune decision
+// and a summary.
 func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 	fmt.Fprintf(w, "Plan for %s: %d rows, %d owners, %d pages in Zoom\n\n", source, plan.Rows, plan.Owners, plan.Pages)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	shown := 0
+	type line struct {
+		mark, where, name, detail string
+		notes                     []string
+	}
+	var lines []line
+	widths := [3]int{}
 	for _, c := range plan.Changes {
 		mark, ok := actionMarks[c.Action]
 		if !ok {
 			continue
 		}
-		shown++
-		where := fmt.Sprintf("row %d", c.Row)
+		l := line{mark: mark, where: fmt.Sprintf("row %d", c.Row), name: c.Key}
 		if c.Row == 0 {
-			where = "page"
+			l.where = "page"
 		}
-		name := c.Key
-		if name == "" {
-			name = c.Slug
+		if l.name == "" {
+			l.name = c.Slug
 		}
-		detail := c.Team
 		switch c.Action {
 		case zsync.ActionCreate:
-			detail = fmt.Sprintf("%q owner %s, slug %s", c.Team, c.Owner, c.Slug)
+			l.detail = fmt.Sprintf("%q owner %s, slug %s", c.Team, c.Owner, c.Slug)
 		case zsync.ActionUpdate:
-			detail = fmt.Sprintf("%s (%s)", c.ScheduleID, c.Match)
+			l.detail = fmt.Sprintf("%s (matched by %s)", c.ScheduleID, c.Match)
 		case zsync.ActionPrune, zsync.ActionPruneSkip:
-			detail = fmt.Sprintf("%s %q owner %s (%s)", c.ScheduleID, c.Team, c.Owner, c.PruneMode)
+			l.detail = fmt.Sprintf("%s %q owner %s (%s)", c.ScheduleID, c.Team, c.Owner, c.PruneMode)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", mark, where, name, detail)
 		for _, f := range c.Fields {
-			fmt.Fprintf(tw, "  \t\t\t    %s: %s → %s\n", f.Name, short(f.Before), short(f.After))
+			l.notes = append(l.notes, fmt.Sprintf("%s: %s → %s", f.Name, short(f.Before), short(f.After)))
 		}
-		for _, r := range c.Reasons {
-			fmt.Fprintf(tw, "  \t\t\t    %s\n", r)
+		l.notes = append(l.notes, c.Reasons...)
+		for i, v := range []string{l.mark, l.where, l.name} {
+			widths[i] = max(widths[i], len([]rune(v)))
+		}
+		lines = append(lines, l)
+	}
+	for _, l := range lines {
+		row := fmt.Sprintf("  %-*s  %-*s  %-*s  %s", widths[0], l.mark, widths[1], l.where, widths[2], l.name, l.detail)
+		fmt.Fprintln(w, strings.TrimRight(row, " "))
+		for _, n := range l.notes {
+			fmt.Fprintf(w, "      %s\n", n)
 		}
 	}
-	tw.Flush()
-	if shown == 0 {
+	if len(lines) == 0 {
 		fmt.Fprintln(w, "  No changes: Zoom matches the sheet.")
 	}
 	fmt.Fprintln(w)
