@@ -250,9 +250,10 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Fatal(err)
 	}
 	outputs := map[string]string{
-		"%v":   fmt.Sprintf("%v", cfg),
-		"%+v":  fmt.Sprintf("%+v", cfg),
-		"%#v":  fmt.Sprintf("%#v", cfg.Zoom),
+		"%v":  fmt.Sprintf("%v", cfg),
+		"%+v": fmt.Sprintf("%+v", cfg),
+		"%#v": fmt.Sprintf("%#v", cfg.Zoom),
+		//lint:ignore S1025 the test checks what %s prints
 		"%s":   fmt.Sprintf("%s", cfg.Zoom.ClientSecret),
 		"json": string(js),
 		"slog": buf.String(),
