@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/zoomsync/zoomsync/internal/suggest"
 )
 
 var (
@@ -56,7 +58,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix string, lines map[int]string
 		path := join(prefix, k.Value)
 		lines[v.Line] = path
 		if !ok {
-			return &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: closest(k.Value, known)}
+			return &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: suggest.Closest(k.Value, known)}
 		}
 		if v.Kind == yaml.MappingNode && ft.Kind() == reflect.Struct {
 			if err := checkKeys(v, ft, path, lines); err != nil {
@@ -72,37 +74,6 @@ func join(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
-}
-
-// closest returns the known key nearest to s by edit distance, if near.
-func closest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := editDistance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)

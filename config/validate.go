@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/suggest"
 )
 
 // SheetColumns are the roster columns zoomsync understands, in the order the
@@ -140,7 +142,7 @@ func (v *validator) columns() {
 		header := v.cfg.Columns[k]
 		if !known[k] {
 			msg := fmt.Sprintf("%q is not a column; use one of: %s", k, strings.Join(SheetColumns, ", "))
-			if s := closest(k, SheetColumns); s != "" {
+			if s := suggest.Closest(k, SheetColumns); s != "" {
 				msg = fmt.Sprintf("%q is not a column (did you mean %q?); use one of: %s", k, s, strings.Join(SheetColumns, ", "))
 			}
 			v.add("columns."+k, "%s", msg)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zoomsync/zoomsync/config"
+	"github.com/zoomsync/zoomsync/internal/suggest"
 )
 
 // Column names, as in config.SheetColumns.
@@ -167,7 +168,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 			msg = fmt.Sprintf("there is no %s column: config columns.%s says its header is %q, and no header cell matches", req, req, alias)
 		}
 		for _, i := range unknown {
-			if closest(config.NormalizeHeader(header[i]), []string{config.NormalizeHeader(req)}) != "" {
+			if suggest.Closest(config.NormalizeHeader(header[i]), []string{config.NormalizeHeader(req)}) != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", h.cellLabel(i))
 				break
 			}
@@ -184,7 +185,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 		names := make([]string, len(unknown))
 		for i, idx := range unknown {
 			names[i] = h.cellLabel(idx)
-			if s := closest(config.NormalizeHeader(header[idx]), normalizedColumns()); s != "" {
+			if s := suggest.Closest(config.NormalizeHeader(header[idx]), normalizedColumns()); s != "" {
 				names[i] += fmt.Sprintf(" (did you mean %s?)", columnByNorm(s))
 			}
 		}

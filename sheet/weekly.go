@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/suggest"
 )
 
 // Span is one stretch of bookable time within a day, in minutes from
@@ -269,7 +271,7 @@ func dayByName(name string) (time.Weekday, error) {
 		return d, nil
 	}
 	hint := "use Mon, Tue, Wed, Thu, Fri, Sat, Sun (or full names), weekdays, weekends or daily"
-	if s := closest(name, dayWords); s != "" {
+	if s := suggest.Closest(name, dayWords); s != "" {
 		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 	}
 	return 0, &WeeklyError{Message: fmt.Sprintf("unknown day %q", name), Hint: hint}

@@ -1,12 +1,14 @@
-package sheet
+// Package suggest finds the likely intended word for a typo ("did you mean
+// ...?"), for config keys, sheet headers and day names.
+package suggest
 
-// closest returns the candidate nearest to s by edit distance when it is
+// Closest returns the candidate nearest to s by edit distance when it is
 // close enough to be a likely typo (at most 2 edits, and fewer than half of
 // s), or "". Candidates are compared as given; callers normalise first.
-func closest(s string, candidates []string) string {
+func Closest(s string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
-		d := editDistance(s, c)
+		d := Distance(s, c)
 		if d < bestD && d*2 < len([]rune(s))+1 {
 			best, bestD = c, d
 		}
@@ -14,11 +16,11 @@ func closest(s string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, in runes. Strings
+// over 64 runes are never typos of a short name: they count as far apart.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 || len(rb) > 64 {
-		// Long strings are never typos of a short name; skip the work.
 		return 64
 	}
 	prev := make([]int, len(rb)+1)
