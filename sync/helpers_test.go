@@ -8,7 +8,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	gosync "sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/zoomsync/zoomsync/sheet"
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
+	"github.com/zoomsync/zoomsync/zoom/emulator/emulatortest"
 )
 
 // env is an emulator on loopback, the real client and an engine.
@@ -37,22 +37,16 @@ func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 	if emo != nil {
 		emo(&eo)
 	}
-	emu, err := emulator.New(eo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() { srv.Close(); emu.Close() })
+	srv := emulatortest.Start(t, eo)
 	rec := &recorder{base: http.DefaultTransport}
-	c, err := zoom.New(zoom.Options{
-		APIURL: srv.URL + "/v2", TokenURL: srv.URL + "/oauth/token",
-		AccountID: eo.AccountID, ClientID: eo.ClientID, ClientSecret: eo.ClientSecret,
-		RateLimit: 10000, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		HTTPClient: &http.Client{Transport: rec},
-	})
+	co := srv.ClientOptions()
+	co.RateLimit, co.MinBackoff, co.MaxBackoff = 10000, time.Millisecond, 20*time.Millisecond
+	co.HTTPClient = &http.Client{Transport: rec}
+	c, err := zoom.New(co)
 	if err != nil {
 		t.Fatal(err)
 	}
+	emu := srv.Emulator
 	if opts.MaxPrune == 0 {
 		opts.MaxPrune = 5
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
+	"github.com/zoomsync/zoomsync/zoom/emulator/emulatortest"
 )
 
 const owner = "owner@example.com"
@@ -26,17 +27,9 @@ func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*
 	if emo != nil {
 		emo(&eo)
 	}
-	emu, err := emulator.New(eo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() { srv.Close(); emu.Close() })
-	o := zoom.Options{
-		APIURL: srv.URL + "/v2", TokenURL: srv.URL + "/oauth/token",
-		AccountID: eo.AccountID, ClientID: eo.ClientID, ClientSecret: eo.ClientSecret,
-		RateLimit: 10000, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond,
-	}
+	srv := emulatortest.Start(t, eo)
+	o := srv.ClientOptions()
+	o.RateLimit, o.MinBackoff, o.MaxBackoff = 10000, time.Millisecond, 10*time.Millisecond
 	if co != nil {
 		co(&o)
 	}
@@ -44,7 +37,7 @@ func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, emu
+	return c, srv.Emulator
 }
 
 func page(slug string, hosts ...string) *zoom.ScheduleCreate {

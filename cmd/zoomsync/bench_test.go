@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zoomsync/zoomsync/zoom/emulator"
+	"github.com/zoomsync/zoomsync/zoom/emulator/emulatortest"
 )
 
 // benchRun runs `zoomsync sync` as a child process (the real binary path:
@@ -59,12 +59,7 @@ func tail(s string, n int) string {
 // emulator with Zoom-like limits.
 func benchSetup(b *testing.B, rows, owners int, emo emulator.Options, clientRate float64) (*emulator.Emulator, string) {
 	b.Helper()
-	emu, err := emulator.New(emo)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	b.Cleanup(func() { srv.Close(); emu.Close() })
+	srv := emulatortest.Start(b, emo)
 	dir := b.TempDir()
 	var csv strings.Builder
 	csv.WriteString("Team,Hosts,Duration,Time zone,Availability\n")
@@ -86,7 +81,7 @@ zoom:
 sync: {slug_prefix: team-}
 log: {level: warn}
 `, srv.URL, srv.URL, emo.AccountID, emo.ClientID, emo.ClientSecret, clientRate)), 0o600)
-	return emu, config
+	return srv.Emulator, config
 }
 
 // BenchmarkSync1000Rows10Owners: an emulator with Zoom Pro's limit (30
