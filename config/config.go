@@ -70,12 +70,12 @@ type Defaults struct {
 
 // Zoom is how to reach the Zoom API.
 type Zoom struct {
-	AccountID    string        `yaml:"account_id"`
-	ClientID     string        `yaml:"client_id"`
-	ClientSecret Secret        `yaml:"client_secret"`
-	APIURL       string        `yaml:"api_url"`
-	OAuthURL     string        `yaml:"oauth_url"`
-	Emulator     bool          `yaml:"emulator"`
+	AccountID    string `yaml:"account_id"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	APIURL       string `yaml:"api_url"`
+	OAuthURL     string `yaml:"oauth_url"`
+	Emulator     bool   `yaml:"emulator"`
 	// RateLimit is `auto` (the default: pace by the limit Zoom reports, at
 	// most QuotaShare percent of it) or a number, a hard ceiling in
 	// requests per second.
