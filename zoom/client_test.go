@@ -329,7 +329,13 @@ func (f *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestPostRetriedWhenNeverSent(t *testing.T) {
 	ft := &failingTransport{base: http.DefaultTransport}
 	ft.n.Store(2)
-	c, mux, _ := setup(t, func(o *Options) { o.HTTPClient = &http.Client{Transport: ft} })
+	var seen []string
+	var waits []string
+	c, mux, _ := setup(t, func(o *Options) {
+		o.HTTPClient = &http.Client{Transport: ft}
+		o.OnRequest = func(method string, status int) { seen = append(seen, fmt.Sprint(method, " ", status)) }
+		o.OnWait = func(d time.Duration, reason string) { waits = append(waits, reason) }
+	})
 	var posts atomic.Int32
 	mux.HandleFunc("POST /v2/scheduler/schedules", func(w http.ResponseWriter, r *http.Request) {
 		posts.Add(1)
@@ -342,22 +348,38 @@ func TestPostRetriedWhenNeverSent(t *testing.T) {
 	if posts.Load() != 1 || c.Stats().Retries != 2 {
 		t.Errorf("posts=%d retries=%d, want 1 and 2", posts.Load(), c.Stats().Retries)
 	}
+	if got := strings.Join(seen, ", "); got != "POST 0, POST 0, POST 201" {
+		t.Errorf("OnRequest saw %s", got)
+	}
+	if got := strings.Join(waits, ", "); got != "network error, network error" {
+		t.Errorf("OnWait saw %s", got)
+	}
 }
 
 func TestCancelDuringBackoff(t *testing.T) {
-	c, mux, _ := setup(t, func(o *Options) { o.MinBackoff, o.MaxBackoff = time.Minute, time.Minute })
+	ctx, cancel := context.WithCancel(context.Background())
+	var slept []time.Duration
+	c, mux, _ := setup(t, func(o *Options) {
+		o.MinBackoff, o.MaxBackoff = time.Minute, time.Minute
+		// The back-off sleep sees the context end while it waits.
+		o.Sleep = func(sctx context.Context, d time.Duration) error {
+			slept = append(slept, d)
+			cancel()
+			<-sctx.Done()
+			return sctx.Err()
+		}
+	})
+	var calls atomic.Int32
 	mux.HandleFunc("GET /v2/scheduler/schedules/{id}", func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
 		writeJSON(w, 503, `{"code":503,"message":"Service Unavailable"}`)
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
 	_, err := c.GetSchedule(ctx, "u", "x")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("cancellation took %v; the backoff sleep ignored the context", d)
+	if len(slept) != 1 || slept[0] < 30*time.Second || calls.Load() != 1 {
+		t.Errorf("slept %v after %d calls; want one back-off of about a minute after one call", slept, calls.Load())
 	}
 }
 
