@@ -156,7 +156,8 @@ func (p *Pacer) Observe(sent time.Time, status int, h http.Header) {
 	defer p.mu.Unlock()
 	now := p.clock.Now()
 	if p.opts.Auto && status != 0 {
-		p.learn(h)
+		// A 429's Remaining is always 0: the decrease below answers it.
+		p.learn(h, status != http.StatusTooManyRequests)
 	}
 	if status == http.StatusTooManyRequests {
 		if !p.lastCut.IsZero() && !sent.After(p.lastCut) {
@@ -184,8 +185,9 @@ func (p *Pacer) Observe(sent time.Time, status int, h http.Header) {
 	p.lastRaise = now
 }
 
-// learn sets the target from the rate-limit headers; p.mu is held.
-func (p *Pacer) learn(h http.Header) {
+// learn sets the target from the rate-limit headers, reading Remaining
+// only when withRemaining; p.mu is held.
+func (p *Pacer) learn(h http.Header, withRemaining bool) {
 	if typ := h.Get("X-RateLimit-Type"); typ != "" && !strings.EqualFold(typ, "QPS") {
 		return // a daily count is not a per-second quota
 	}
@@ -197,7 +199,7 @@ func (p *Pacer) learn(h http.Header) {
 		return
 	}
 	target := limit * p.opts.Share
-	if rem, err := strconv.ParseFloat(h.Get("X-RateLimit-Remaining"), 64); err == nil && rem >= 0 && rem < target {
+	if rem, err := strconv.ParseFloat(h.Get("X-RateLimit-Remaining"), 64); withRemaining && err == nil && rem >= 0 && rem < target {
 		// The account's bucket is below our share: others are using it.
 		// Pace no faster than what is left, so it fills again.
 		target = max(rem, p.opts.Floor)

@@ -100,6 +100,13 @@ func TestAutoTakesItsShareOfTheReportedLimit(t *testing.T) {
 	if r := p.Rate(); r != 15 {
 		t.Errorf("rate %v after recovery, want 15", r)
 	}
+	// A 429 (Remaining 0) halves the pace; it does not drop to the floor.
+	clk.advance(time.Millisecond)
+	sent, _ = p.Wait(context.Background())
+	p.Observe(sent, 429, quota("30", "0"))
+	if r := p.Rate(); r != 7.5 {
+		t.Errorf("rate %v after a 429, want 7.5", r)
+	}
 }
 
 func TestAutoRespectsCeilingAndIgnoresDailyCounts(t *testing.T) {
