@@ -67,3 +67,20 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 		t.Errorf("peak RSS grew %.1f MiB, want ≤ 30", growth)
 	}
 }
+
+// TestGoogleDefaultEndpoint: the client zoomsync builds itself (to bound its
+// bodies) talks to the same endpoint sheets.NewService would.
+func TestGoogleDefaultEndpoint(t *testing.T) {
+	src := hugeSource("")
+	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.svc.BasePath; got != "https://sheets.googleapis.com/" {
+		t.Errorf("BasePath = %q", got)
+	}
+	src.Endpoint = "http://127.0.0.1:1/"
+	if g, err = NewGoogle(context.Background(), src, OpenOptions{}); err != nil || g.svc.BasePath != src.Endpoint {
+		t.Errorf("with source.endpoint: %v, %v", g, err)
+	}
+}

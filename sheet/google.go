@@ -98,7 +98,6 @@ func newSheetsService(ctx context.Context, hc *http.Client, endpoint string, cop
 			internaloption.WithDefaultScopes(sheets.SpreadsheetsScope, sheets.SpreadsheetsReadonlyScope),
 		}, copts...)
 		opts = append(opts,
-			internaloption.WithDefaultEndpoint(sheetsBasePath),
 			internaloption.WithDefaultEndpointTemplate(sheetsBasePathTemplate),
 			internaloption.WithDefaultMTLSEndpoint(sheetsMTLSBasePath),
 			internaloption.EnableNewAuthLibrary(),
@@ -115,9 +114,9 @@ func newSheetsService(ctx context.Context, hc *http.Client, endpoint string, cop
 	return sheets.NewService(ctx, sopts...)
 }
 
-// The Sheets API's endpoints, as sheets.NewService sets them.
+// The Sheets API's endpoints, as sheets.NewService sets them (the template
+// gives https://sheets.googleapis.com/ in the default universe).
 const (
-	sheetsBasePath         = "https://sheets.googleapis.com/"
 	sheetsBasePathTemplate = "https://sheets.UNIVERSE_DOMAIN/"
 	sheetsMTLSBasePath     = "https://sheets.mtls.googleapis.com/"
 )

@@ -90,3 +90,18 @@ func TestBackoffBoundsAndGrowth(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRetryAfter: any header value gives a wait that is never negative,
+// and a value it does not understand gives no wait at all.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"", "3", "1.5", "-1", "Mon, 23 Nov 2026 12:00:30 GMT", "2026-11-24T00:00:00Z", "2026-11-23T12:01:00", "1e9", "NaN"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		d, ok := ParseRetryAfter(v, now)
+		if d < 0 || (!ok && d != 0) {
+			t.Errorf("ParseRetryAfter(%q) = %v, %v", v, d, ok)
+		}
+	})
+}

@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// maxRetryAfter caps a wait given in seconds, far beyond any daily limit,
+// so that a huge number cannot overflow a Duration.
+const maxRetryAfter = 100 * 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After value as whole or decimal seconds, an
 // HTTP date (RFC 9110), or an ISO 8601 / RFC 3339 time (Zoom sends the
 // latter for a daily limit; without a zone it is UTC). It returns how long
@@ -21,7 +25,7 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		return time.Duration(secs * float64(time.Second)), true
+		return time.Duration(min(secs, maxRetryAfter.Seconds()) * float64(time.Second)), true
 	}
 	layouts := []func(string) (time.Time, error){
 		http.ParseTime,
