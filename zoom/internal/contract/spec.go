@@ -171,9 +171,11 @@ func Patch(doc *openapi3.T) error {
 	}
 
 	// 9. Rate-limit headers. Zoom's rate-limit page documents
-	// X-RateLimit-Category and X-RateLimit-Type (QPS or Daily-limit) on
-	// limited answers, with X-RateLimit-Limit, X-RateLimit-Remaining and
-	// Retry-After (seconds, or a date for a daily limit).
+	// X-RateLimit-Category, X-RateLimit-Type (QPS or Daily-limit),
+	// X-RateLimit-Limit, X-RateLimit-Remaining and Retry-After (seconds, or
+	// a date for a daily limit) on limited answers. Users observed a 429
+	// with only the category, limit and remaining count
+	// (https://devforum.zoom.us/t/18928), so only the category is required.
 	for _, op := range ops {
 		r := op.Responses.Status(429)
 		if r == nil || r.Value == nil {
@@ -181,7 +183,7 @@ func Patch(doc *openapi3.T) error {
 		}
 		r.Value.Headers = openapi3.Headers{
 			"X-RateLimit-Category":  header(openapi3.NewStringSchema(), true),
-			"X-RateLimit-Type":      header(openapi3.NewStringSchema().WithEnum("QPS", "Daily-limit"), true),
+			"X-RateLimit-Type":      header(openapi3.NewStringSchema().WithEnum("QPS", "Daily-limit"), false),
 			"X-RateLimit-Limit":     header(openapi3.NewIntegerSchema(), false),
 			"X-RateLimit-Remaining": header(openapi3.NewIntegerSchema(), false),
 			"Retry-After":           header(openapi3.NewStringSchema(), false),
