@@ -2,6 +2,7 @@ package zoom_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -28,7 +29,7 @@ type contractEnv struct {
 	url     string
 }
 
-func newContractEnv(t *testing.T, mode emulator.Mode) *contractEnv {
+func newContractEnv(t *testing.T, mode emulator.Mode, opts ...func(*emulator.Options)) *contractEnv {
 	t.Helper()
 	doc, err := contract.Load(specPath)
 	if err != nil {
@@ -40,6 +41,9 @@ func newContractEnv(t *testing.T, mode emulator.Mode) *contractEnv {
 	}
 	eo := emulator.DefaultOptions()
 	eo.RateLimit, eo.Seed, eo.Mode = 0, 1, mode
+	for _, o := range opts {
+		o(&eo)
+	}
 	emu, err := emulator.New(eo)
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +228,29 @@ func TestContractClientAndEmulator(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContractDailyLimit checks the emulator's daily-limit answer: status,
+// rate-limit headers and body.
+func TestContractDailyLimit(t *testing.T) {
+	// Noon, two days ahead: the reset at midnight is far beyond the
+	// client's longest wait, so it gives up at once.
+	noon := time.Now().UTC().Truncate(24 * time.Hour).Add(60 * time.Hour)
+	e := newContractEnv(t, emulator.ModeDowngrade, func(o *emulator.Options) {
+		o.DailyLimit = 2
+		o.Now = func() time.Time { return noon }
+	})
+	ctx := context.Background()
+	for range 2 {
+		if _, err := e.client.ListSchedules(ctx, "owner@example.com", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rl *zoom.RateLimitError
+	if _, err := e.client.ListSchedules(ctx, "owner@example.com", nil); !errors.As(err, &rl) {
+		t.Fatalf("third call: %v, want a rate-limit error", err)
+	}
+	e.noViolations(t)
 }
 
 // TestContractCheckerCatches shows that the checker fails on the defects it
