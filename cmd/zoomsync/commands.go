@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,16 +14,12 @@ import (
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
-func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version 1, see README)")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSync, stderr)
+// planOpts are plan's flags.
+type planOpts struct{ json, detailed bool }
+
+func runPlan(ctx context.Context, a *app, o planOpts) error {
+	stdout := a.stdout
+	cfg, log, err := a.load(config.ScopeSync)
 	if err != nil {
 		return err
 	}
@@ -35,14 +30,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer backend.close()
-	if *asJSON {
+	if o.json {
 		if err := writePlanJSON(stdout, l.src.String(), plan); err != nil {
 			return err
 		}
 	} else {
 		printPlan(stdout, l.src.String(), plan)
 	}
-	return planExit(plan, *detailed)
+	return planExit(plan, o.detailed)
 }
 
 // planExit: 3 when rows have problems, else 2 for pending changes when
@@ -82,24 +77,20 @@ func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePr
 	return l, plan, backend, nil
 }
 
-func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	dryRun := fs.Bool("dry-run", false, "show the plan and change nothing (same as plan)")
-	forcePrune := fs.Bool("force-prune", false, "prune even when the candidates exceed sync.max_prune or sync.max_prune_percent")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSync, stderr)
+// syncOpts are sync's flags.
+type syncOpts struct{ dryRun, forcePrune bool }
+
+func runSync(ctx context.Context, a *app, o syncOpts) error {
+	stdout, stderr := a.stdout, a.stderr
+	cfg, log, err := a.load(config.ScopeSync)
 	if err != nil {
 		return err
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
 
-	if *dryRun {
-		l, plan, backend, err := makePlan(ctx, cfg, log, *forcePrune)
+	if o.dryRun {
+		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune)
 		if err != nil {
 			return err
 		}
@@ -119,7 +110,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer lk.Release()
 
 	rec := runRecord{ID: newRunID(), Started: time.Now(), webhook: cfg.Notify.WebhookURL}
-	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: *forcePrune, progress: newProgress(stderr, cfg.Log.Format)})
+	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(stderr, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
 	} else {
@@ -209,14 +200,9 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	return out, nil
 }
 
-func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSource, stderr)
+func runValidate(ctx context.Context, a *app) error {
+	stdout := a.stdout
+	cfg, log, err := a.load(config.ScopeSource)
 	if err != nil {
 		return err
 	}
