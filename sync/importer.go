@@ -520,7 +520,6 @@ func (im *Imported) check(rows []*importRow, po sheet.ParseOptions) {
 		msg := fmt.Sprintf("row %d (page %s of %s): plan will update %s", p.Row, r.page.Slug, r.owner, strings.Join(parts, ", "))
 		if slices.ContainsFunc(r.page.AvailabilityRules, func(ar zoom.AvailabilityRule) bool { return !ar.UseCustom }) {
 			im.OwnCalendars++
-			msg += "; the page uses its hosts' own calendars, and a row sets one set of custom hours for all hosts, so the first sync pins the hours shown"
 		}
 		im.Notes = append(im.Notes, msg)
 	}

@@ -57,11 +57,11 @@ func seedImport(t *testing.T, e *env) {
 // parseOpts are a config's parse settings whose defaults differ from every
 // seeded page, so a row that leaned on them would show up as a change.
 func parseOpts(prefix string) sheet.ParseOptions {
-	return sheet.ParseOptions{
-		Defaults:   config.Defaults{TimeZone: "Asia/Tokyo", Duration: 90, Availability: "Sun 10:00-11:00"},
-		SlugPrefix: prefix,
-		Writeback:  config.Default().Writeback.Columns,
-	}
+	po := sheet.ParseOptions{SlugPrefix: prefix}
+	po.Defaults.TimeZone, po.Defaults.Duration, po.Defaults.Availability = "Asia/Tokyo", 90, "Sun 10:00-11:00"
+	wb := config.Default().Writeback.Columns
+	po.Writeback.ScheduleID, po.Writeback.BookingURL, po.Writeback.Status, po.Writeback.SyncedAt = wb.ScheduleID, wb.BookingURL, wb.Status, wb.SyncedAt
+	return po
 }
 
 // readBack writes the import to a CSV file and reads it with the CSV source
