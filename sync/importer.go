@@ -168,10 +168,11 @@ func importOwners(ctx context.Context, z ImportZoom, given []string) ([]string, 
 	} else {
 		for u, err := range z.AllUsers(ctx, zoom.UserStatusActive) {
 			if err != nil {
+				err = fmt.Errorf("listing the account's users (needs the scope user:read:admin; or name the owners with --owner): %w", err)
 				if fatal(err) {
 					return nil, &FatalError{Err: err}
 				}
-				return nil, fmt.Errorf("listing the account's users: %w", err)
+				return nil, err
 			}
 			if u.Status != "" && u.Status != zoom.UserStatusActive {
 				continue

@@ -418,3 +418,53 @@ func TestImportNotesRowsPlanWouldChange(t *testing.T) {
 		t.Errorf("note 1: %s", im.Notes[1])
 	}
 }
+
+// TestImportUsesColumnAliases writes the header texts the config maps the
+// columns to, so the roster reads back with that config.
+func TestImportUsesColumnAliases(t *testing.T) {
+	e := newEnv(t, nil, Options{})
+	e.run(`
+team  | hosts
+Sales | ann@example.com, bob@example.com
+`)
+	po := parseOpts("")
+	po.Aliases = map[string]string{"team": "Team name", "hosts": "Members"}
+	im, err := Import(context.Background(), e.client, ImportOptions{Owners: []string{"ann@example.com"}, Parse: po})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Header[0] != "Team name" || im.Header[1] != "Members" || len(im.Notes) != 0 {
+		t.Errorf("header %q, notes %q", im.Header, im.Notes)
+	}
+	res, _ := readBack(t, im, po)
+	plan, err := New(e.client, e.opts).Plan(context.Background(), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.Empty() || plan.HasProblems() || plan.Count(ActionNoop) != 1 {
+		t.Errorf("plan: %v", actions(plan))
+	}
+}
+
+// failingUsers answers GET /users with an error.
+type failingUsers struct {
+	*zoom.Client
+	err error
+}
+
+func (f failingUsers) AllUsers(context.Context, string) iter.Seq2[zoom.AccountUser, error] {
+	return func(yield func(zoom.AccountUser, error) bool) { yield(zoom.AccountUser{}, f.err) }
+}
+
+func TestImportUsersListFails(t *testing.T) {
+	e := newEnv(t, nil, Options{})
+	scope := &zoom.APIError{Method: "GET", Path: "/users", Status: 400, Code: 4711, Message: "Invalid access token, does not contain scopes:[user:read:admin]"}
+	_, err := Import(context.Background(), failingUsers{e.client, scope}, ImportOptions{Parse: parseOpts("")})
+	var fe *FatalError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "name the owners with --owner") {
+		t.Fatalf("err = %v, want a FatalError with the way out", err)
+	}
+	if n := e.emu.Stats().Requests["GET /v2/scheduler/schedules"]; n != 0 {
+		t.Errorf("%d listings after the users list failed", n)
+	}
+}
