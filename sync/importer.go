@@ -117,6 +117,7 @@ func Import(ctx context.Context, z ImportZoom, opts ImportOptions) (*Imported, e
 	seen := map[string]bool{}
 	for _, o := range owners {
 		l := listings[o]
+		opts.Logger.Debug("listed the pages of an owner", "owner", o, "pages", len(l.pages), "no_scheduler", l.noScheduler)
 		if l.noScheduler {
 			im.NoScheduler = append(im.NoScheduler, o)
 			im.Owners--
@@ -503,6 +504,14 @@ func (im *Imported) check(rows []*importRow, po sheet.ParseOptions) {
 		}
 		im.Notes = append(im.Notes, fmt.Sprintf("row %d (page %s of %s): plan will report the row invalid: %s",
 			inv.Row, r.page.Slug, r.owner, strings.Join(probs, "; ")))
+	}
+	for i, r := range rows {
+		for _, col := range []string{sheet.ColTeam, sheet.ColDescription, sheet.ColLocation} {
+			if strings.HasPrefix(strings.TrimSpace(r.cells[col]), "=") {
+				im.Notes = append(im.Notes, fmt.Sprintf("row %d (page %s of %s): the %s cell starts with \"=\"; a spreadsheet app that opens this CSV may take it for a formula, so check the cell after pasting it into a sheet",
+					i+2, r.page.Slug, r.owner, col))
+			}
+		}
 	}
 	for i := range res.Pages {
 		p := &res.Pages[i]

@@ -468,3 +468,18 @@ func TestImportUsersListFails(t *testing.T) {
 		t.Errorf("%d listings after the users list failed", n)
 	}
 }
+
+func TestImportNotesFormulaLikeCells(t *testing.T) {
+	e := newEnv(t, nil, Options{})
+	e.run(`
+team       | hosts
+=1+1 Sales | ann@example.com, bob@example.com
+`)
+	im, err := Import(context.Background(), e.client, ImportOptions{Owners: []string{"ann@example.com"}, Parse: parseOpts("")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(im.Notes) != 1 || !strings.Contains(im.Notes[0], `the team cell starts with "="`) {
+		t.Errorf("notes %q", im.Notes)
+	}
+}
