@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
@@ -466,6 +467,55 @@ func TestImportUsersListFails(t *testing.T) {
 	}
 	if n := e.emu.Stats().Requests["GET /v2/scheduler/schedules"]; n != 0 {
 		t.Errorf("%d listings after the users list failed", n)
+	}
+}
+
+// TestImportCallsForNOwners imports every active user's pages at the
+// emulator and counts the calls: ceil(users/page size) user-list calls
+// plus, per user, ceil(pages/page size) listings (at least one), plus one
+// token. Zoom's page size is 300; a small one shows the pagination.
+func TestImportCallsForNOwners(t *testing.T) {
+	const n = 50
+	var users []string
+	for i := range n {
+		users = append(users, fmt.Sprintf("owner%02d@example.com", i))
+	}
+	for _, size := range []int{300, 10} {
+		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
+			e := newEnv(t, func(o *emulator.Options) {
+				o.Users = append(slices.Clone(users), "host@example.com")
+				o.PageSizeMax = size
+			}, Options{})
+			for i, u := range users {
+				if _, err := e.emu.CreateWebAppPage(u, emulator.WebAppPage{Summary: fmt.Sprintf("Team %02d", i), Slug: fmt.Sprintf("team-%02d", i), Hosts: []string{"host@example.com"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.emu.ResetStats()
+			im, err := Import(context.Background(), e.client, ImportOptions{Parse: parseOpts("")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The account's users: the n owners, the shared host and the admin.
+			accountUsers := n + 2
+			if im.Owners != accountUsers || im.MultiHost != n || len(im.Rows) != n {
+				t.Errorf("import: %d owners, %d pages, %d rows", im.Owners, im.MultiHost, len(im.Rows))
+			}
+			st := e.emu.Stats()
+			usersCalls, listings := st.Requests["GET /v2/users"], st.Requests["GET /v2/scheduler/schedules"]
+			wantUsers := (accountUsers + size - 1) / size
+			if usersCalls != wantUsers || listings != accountUsers {
+				t.Errorf("%d users calls and %d listings, want %d and %d", usersCalls, listings, wantUsers, accountUsers)
+			}
+			total := 0
+			for _, c := range st.Requests {
+				total += c
+			}
+			if want := 1 + wantUsers + accountUsers; total != want {
+				t.Errorf("%d calls in all (%v), want %d", total, st.Requests, want)
+			}
+			t.Logf("%d account users, %d pages: %d calls (1 token, %d users, %d listings)", accountUsers, n, total, usersCalls, listings)
+		})
 	}
 }
 
