@@ -280,7 +280,7 @@ func rowCells(r *importRow) map[string]string {
 	c := map[string]string{
 		sheet.ColTeam:       s.Summary,
 		sheet.ColOwner:      r.owner,
-		sheet.ColSlug:       s.Slug,
+		sheet.ColSlug:       strings.ToLower(s.Slug), // the sheet lowers slugs; Zoom matches them case-insensitively
 		sheet.ColScheduleID: s.ScheduleID,
 		sheet.ColActive:     strings.ToUpper(strconv.FormatBool(s.Active)),
 	}
