@@ -25,7 +25,7 @@ func runPlan(ctx context.Context, a *app, o planOpts) error {
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	l, plan, backend, err := makePlan(ctx, cfg, log, false)
+	l, plan, backend, err := makePlan(ctx, cfg, log, false, false)
 	if err != nil {
 		return err
 	}
@@ -56,12 +56,22 @@ func planExit(plan *zsync.Plan, detailed bool) error {
 
 // makePlan reads the sheet, then Zoom, and plans. The sheet comes first:
 // when it cannot be read, Zoom is never called.
-func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune bool) (*loaded, *zsync.Plan, *zoomBackend, error) {
-	l, err := readSheet(ctx, cfg, log, cfg.Writeback.Enabled)
+// Write-back set-up is checked here too, so that a sheet that cannot take
+// the results is reported by plan, and by sync before its first write.
+// Only sync (write) asks Google for the write scope.
+func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune, write bool) (*loaded, *zsync.Plan, *zoomBackend, error) {
+	l, err := readSheet(ctx, cfg, log, write && cfg.Writeback.Enabled)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	for _, w := range l.result.Warnings {
+		log.Warn(w)
+	}
+	wbWarnings, err := writebackSetup(cfg, l)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, w := range wbWarnings {
 		log.Warn(w)
 	}
 	backend, err := openZoom(cfg, log)
@@ -74,6 +84,7 @@ func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePr
 		backend.close()
 		return nil, nil, nil, planError(err)
 	}
+	plan.Warnings = append(plan.Warnings, wbWarnings...)
 	return l, plan, backend, nil
 }
 
@@ -90,7 +101,7 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 	defer stop()
 
 	if o.dryRun {
-		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune)
+		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune, false)
 		if err != nil {
 			return err
 		}
@@ -159,7 +170,7 @@ func (o *runOutcome) exit() error {
 // shared by `sync` and each tick of `serve`.
 func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncFlags) (*runOutcome, error) {
 	start := time.Now()
-	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune)
+	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune, true)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +226,13 @@ func runValidate(ctx context.Context, a *app) error {
 	res := l.result
 	for _, w := range res.Warnings {
 		log.Warn(w)
+	}
+	wbWarnings, err := writebackSetup(cfg, l)
+	if err != nil {
+		return err
+	}
+	for _, w := range wbWarnings {
+		fmt.Fprintln(stdout, w)
 	}
 	for _, inv := range res.Invalid {
 		fmt.Fprintln(stdout, inv.String())
