@@ -50,7 +50,7 @@ type loaded struct {
 // readSheet reads and parses the source. Every failure here happens before
 // any Zoom call.
 func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write bool) (*loaded, error) {
-	src, err := sheet.Open(ctx, cfg.Source, sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
+	src, err := sheet.Open(ctx, cfg.Source.Sheet(), sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
 	if err != nil {
 		return nil, fail(exitFailed, "opening the sheet: %w", err)
 	}
@@ -60,9 +60,9 @@ func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write 
 	}
 	res, err := sheet.Parse(table, sheet.ParseOptions{
 		Aliases:    cfg.Columns,
-		Defaults:   cfg.Defaults,
+		Defaults:   cfg.Defaults.Sheet(),
 		SlugPrefix: cfg.Sync.SlugPrefix,
-		Writeback:  cfg.Writeback.Columns,
+		Writeback:  cfg.Writeback.Columns.Sheet(),
 	})
 	if err != nil {
 		return nil, fail(exitFailed, "%s: %w", src, err)
@@ -83,7 +83,7 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
-		RateLimit: cfg.Zoom.RateLimit, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
+		RateLimit: cfg.Zoom.RateLimit.PerSecond, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
 		Logger: log,
 	}
 	if cfg.Zoom.MaxRetries == 0 {
@@ -180,7 +180,7 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 		}
 		rows = append(rows, rr)
 	}
-	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns, rows)
+	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns.Sheet(), rows)
 	if err != nil {
 		return fmt.Errorf("writing results back to the sheet: %w", err)
 	}
@@ -206,7 +206,7 @@ var inSync = map[string]bool{"created": true, "updated": true, "unchanged": true
 // statusCells maps sheet row number to the text of its status cell.
 func statusCells(cfg *config.Config, t *sheet.Table) map[int]string {
 	out := map[int]string{}
-	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns)
+	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
 	if err != nil {
 		return out
 	}
