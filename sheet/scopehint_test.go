@@ -6,15 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 // A run that only reads (plan, validate) asks for the read-only scope, but
 // when write-back is configured its set-up hints name the write scope, so
 // that the one fix also serves sync.
 func TestWriteLaterHintsNameTheWriteScope(t *testing.T) {
-	src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: "none"}
+	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: CredentialsNone}
 	for _, tc := range []struct {
 		name               string
 		opts               OpenOptions

@@ -51,7 +51,7 @@ type loaded struct {
 // any Zoom call. Only a run that writes back (write) asks for the write
 // scope; the others still name it in set-up hints when write-back is on.
 func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write bool) (*loaded, error) {
-	src, err := sheet.Open(ctx, cfg.Source, sheet.OpenOptions{Write: write, WriteLater: cfg.Writeback.Enabled,
+	src, err := sheet.Open(ctx, cfg.Source.Sheet(), sheet.OpenOptions{Write: write, WriteLater: cfg.Writeback.Enabled,
 		BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
 	if err != nil {
 		return nil, fail(exitFailed, "opening the sheet: %w", err)
@@ -62,9 +62,9 @@ func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write 
 	}
 	res, err := sheet.Parse(table, sheet.ParseOptions{
 		Aliases:    cfg.Columns,
-		Defaults:   cfg.Defaults,
+		Defaults:   cfg.Defaults.Sheet(),
 		SlugPrefix: cfg.Sync.SlugPrefix,
-		Writeback:  cfg.Writeback.Columns,
+		Writeback:  cfg.Writeback.Columns.Sheet(),
 	})
 	if err != nil {
 		return nil, fail(exitFailed, "%s: %w", src, err)
@@ -82,7 +82,7 @@ func writebackSetup(cfg *config.Config, l *loaded) (warnings []string, err error
 	if _, ok := l.src.(sheet.Writer); !ok {
 		return nil, fail(exitFailed, "writeback.enabled is true but %s cannot be written to; turn write-back off or use a Google Sheet", l.src)
 	}
-	hm, err := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns)
+	hm, err := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
 	if err != nil {
 		return nil, nil // Parse has already reported the header
 	}
@@ -114,7 +114,7 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
-		RateLimit: cfg.Zoom.RateLimit, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
+		RateLimit: cfg.Zoom.RateLimit.PerSecond, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
 		Logger: log,
 	}
 	if cfg.Zoom.MaxRetries == 0 {
@@ -211,7 +211,7 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 		}
 		rows = append(rows, rr)
 	}
-	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns, rows)
+	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns.Sheet(), rows)
 	if err != nil {
 		return fmt.Errorf("writing results back to the sheet: %w", err)
 	}
@@ -234,7 +234,7 @@ var inSync = map[string]bool{"created": true, "updated": true, "unchanged": true
 // statusCells maps sheet row number to the text of its status cell.
 func statusCells(cfg *config.Config, t *sheet.Table) map[int]string {
 	out := map[int]string{}
-	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns)
+	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
 	if err != nil {
 		return out
 	}
