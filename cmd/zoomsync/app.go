@@ -110,7 +110,8 @@ type zoomBackend struct {
 // openZoom builds the Zoom client. With zoom.emulator it first starts an
 // in-process emulator on loopback, keeping its pages under state_dir, and
 // the real client talks HTTP to it.
-func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
+// live receives the client's callbacks (waits and requests).
+func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
