@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/sheet"
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
@@ -58,11 +57,20 @@ func seedImport(t *testing.T, e *env) {
 // parseOpts are a config's parse settings whose defaults differ from every
 // seeded page, so a row that leaned on them would show up as a change.
 func parseOpts(prefix string) sheet.ParseOptions {
-	po := sheet.ParseOptions{SlugPrefix: prefix}
-	po.Defaults.TimeZone, po.Defaults.Duration, po.Defaults.Availability = "Asia/Tokyo", 90, "Sun 10:00-11:00"
-	wb := config.Default().Writeback.Columns
-	po.Writeback.ScheduleID, po.Writeback.BookingURL, po.Writeback.Status, po.Writeback.SyncedAt = wb.ScheduleID, wb.BookingURL, wb.Status, wb.SyncedAt
-	return po
+	return sheet.ParseOptions{
+		Defaults:   sheet.Defaults{TimeZone: "Asia/Tokyo", Duration: 90, Availability: "Sun 10:00-11:00"},
+		SlugPrefix: prefix,
+		Writeback:  sheet.DefaultWritebackColumns(),
+	}
+}
+
+// readCSV reads a roster file with the CSV source that `plan` uses.
+func readCSV(path string) (*sheet.Table, error) {
+	src, err := sheet.Open(context.Background(), sheet.SourceConfig{Type: sheet.TypeCSV, Path: path}, sheet.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return src.Read(context.Background())
 }
 
 // readBack writes the import to a CSV file and reads it with the CSV source
@@ -77,7 +85,7 @@ func readBack(t *testing.T, im *Imported, po sheet.ParseOptions) (*sheet.Result,
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	table, err := sheet.NewCSV(path).Read(context.Background())
+	table, err := readCSV(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +213,7 @@ func TestImportOneToOneStaysOutOfMultiHost(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "edited.csv")
 	os.WriteFile(path, []byte(edited), 0o600)
-	table, err := sheet.NewCSV(path).Read(context.Background())
+	table, err := readCSV(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,28 @@ type app struct {
 	// log, when set, reports the fatal error, so that with --log-format
 	// json even the last line is JSON and carries the run id.
 	log *slog.Logger
+	// runID names a sync run on every log line; "" for other commands.
+	runID string
+	// term is stderr when it is a terminal: log lines above a progress bar.
+	term *terminal
+	args []string
+}
+
+// jsonLogs reports whether the final error should be a JSON line: the log
+// format in force, or asked for on a command line that did not parse.
+func (a *app) jsonLogs() bool {
+	if a.flags.format != "" || a.flags.logFormat != "" {
+		return a.flags.jsonLogs()
+	}
+	for i, arg := range a.args {
+		if arg == "--" {
+			break
+		}
+		if arg == "--log-format=json" || (arg == "--log-format" && i+1 < len(a.args) && a.args[i+1] == "json") {
+			return true
+		}
+	}
+	return false
 }
 
 const rootLong = `zoomsync keeps Zoom Scheduler booking pages in step with a team roster kept in a
@@ -243,7 +265,13 @@ printed as the row completes; a second run with no edits changes nothing.`,
   zoomsync sync --log-format json 2>>sync.log      # one JSON object per line
   zoomsync sync --force-prune                      # prune past sync.max_prune, once`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSync(cmd.Context(), a, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.runID = newRunID()
+			if isTerminal(a.stderr) {
+				a.term = &terminal{w: a.stderr}
+			}
+			return runSync(cmd.Context(), a, o)
+		},
 	}
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "show the plan and change nothing (same as plan)")
 	cmd.Flags().BoolVar(&o.forcePrune, "force-prune", false, "prune even when the candidates exceed sync.max_prune and sync.max_prune_percent")
@@ -310,7 +338,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // execute runs the command and returns the app, so that Main can report
 // the error through the command's logger.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) (*app, error) {
-	a := &app{stdout: stdout, stderr: stderr}
+	a := &app{stdout: stdout, stderr: stderr, args: args}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	return a, root.ExecuteContext(ctx)

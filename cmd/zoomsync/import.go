@@ -82,16 +82,20 @@ func runImport(cmd *cobra.Command, a *app, o importOpts) error {
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	backend, err := openZoom(cfg, log)
+	// No progress bar: one listing per owner is quick, and stdout may be the roster.
+	backend, err := openZoom(cfg, log, newRunOutput(log, nil))
 	if err != nil {
 		return err
 	}
 	defer backend.close()
 
-	po := sheet.ParseOptions{Aliases: cfg.Columns, SlugPrefix: cfg.Sync.SlugPrefix}
-	po.Defaults.TimeZone, po.Defaults.Duration, po.Defaults.Availability = cfg.Defaults.TimeZone, cfg.Defaults.Duration, cfg.Defaults.Availability
-	wb := cfg.Writeback.Columns
-	po.Writeback.ScheduleID, po.Writeback.BookingURL, po.Writeback.Status, po.Writeback.SyncedAt = wb.ScheduleID, wb.BookingURL, wb.Status, wb.SyncedAt
+	// The roster is checked the way plan will read it (readSheet).
+	po := sheet.ParseOptions{
+		Aliases:    cfg.Columns,
+		Defaults:   cfg.Defaults.Sheet(),
+		SlugPrefix: cfg.Sync.SlugPrefix,
+		Writeback:  cfg.Writeback.Columns.Sheet(),
+	}
 
 	im, err := zsync.Import(ctx, backend.client, zsync.ImportOptions{
 		Owners:          o.owners,

@@ -46,8 +46,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // reportError prints the error that ends the run, once: as a JSON log line
 // when the logs are JSON, else as "zoomsync: ...".
 func reportError(a *app, err error, code int) {
-	if a != nil && a.log != nil && a.flags.jsonLogs() {
-		a.log.Error(err.Error(), "exit_code", code)
+	if a.jsonLogs() {
+		log := a.log
+		if log == nil {
+			log = logx.New(a.stderr, "json", "info")
+		}
+		log.Error(err.Error(), "exit_code", code)
 		return
 	}
 	fmt.Fprintln(a.stderr, "zoomsync:", err)
@@ -69,7 +73,15 @@ func (c *common) jsonLogs() bool {
 // load reads the config for a command and keeps its logger for the final
 // error.
 func (a *app) load(scope config.Scope) (*config.Config, *slog.Logger, error) {
-	cfg, log, err := a.flags.load(scope, a.stderr)
+	out := a.stderr
+	if a.term != nil {
+		out = a.term
+	}
+	cfg, log, err := a.flags.load(scope, out)
+	if log != nil && a.runID != "" {
+		// In JSON on every line; a terminal or cron mail shows one run.
+		log = log.With(logx.Fields("run", a.runID))
+	}
 	if log != nil {
 		a.log = log
 	}
@@ -109,7 +121,7 @@ func (c *common) load(scope config.Scope, stderr io.Writer) (*config.Config, *sl
 	if err == nil {
 		// The weekly-hours syntax of defaults.availability belongs to the
 		// sheet package, so it is checked here rather than in config.
-		err = sheet.CheckDefaults(cfg.Defaults)
+		err = sheet.CheckDefaults(cfg.Defaults.Sheet())
 	}
 	if err != nil {
 		return nil, log, fail(exitFailed, "%s: %w", c.config, err)
