@@ -88,6 +88,16 @@ func Patch(doc *openapi3.T) error {
 		return err
 	}
 	item.Properties["created_via"] = openapi3.NewStringSchema().NewRef()
+	// The notes say list items carry the same fields as GET, so the single
+	// page answers of GET and POST are taken to carry created_via too
+	// (inferred; docs/zoom-api.md#endpoints).
+	for _, name := range []string{"InlineResponse2006", "InlineResponse2011"} {
+		s, err := need(name)
+		if err != nil {
+			return err
+		}
+		s.Properties["created_via"] = openapi3.NewStringSchema().NewRef()
+	}
 
 	// 4. GET /v2/users (Zoom's Users API, scope user:read:admin, rate-limit
 	// label MEDIUM) is not part of the Scheduler document. The operation
