@@ -5,14 +5,13 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/bodycap"
 	"github.com/zoomsync/zoomsync/internal/bodycap/bodycaptest"
 )
 
-func hugeSource(url string) config.Source {
-	return config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Range: "Teams",
-		Credentials: config.CredentialsNone, Endpoint: url}
+func hugeSource(url string) SourceConfig {
+	return SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: "Teams",
+		Credentials: CredentialsNone, Endpoint: url}
 }
 
 // TestGoogleHugeErrorBodyIsCut: the Google client reads an error body

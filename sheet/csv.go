@@ -23,8 +23,8 @@ type CSV struct {
 	log  *slog.Logger
 }
 
-// NewCSV returns a source reading the CSV file at path.
-func NewCSV(path string) *CSV { return &CSV{path: path, log: logger(nil)} }
+// newCSV returns a source reading the CSV file at path.
+func newCSV(path string) *CSV { return &CSV{path: path, log: logger(nil)} }
 
 // String is `CSV <path>`.
 func (c *CSV) String() string { return "CSV " + c.path }

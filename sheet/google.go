@@ -14,7 +14,6 @@ import (
 	"google.golang.org/api/sheets/v4"
 	htransport "google.golang.org/api/transport/http"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/bodycap"
 )
 
@@ -30,6 +29,7 @@ type Google struct {
 	id       string
 	rng      string // source.range as configured; "" means the first tab
 	write    bool
+	advise   bool // hints name the write scope and Editor (see OpenOptions.WriteLater)
 	credMode string
 	account  string // who the sheet must be shared with, for messages
 	aliases  map[string]string
@@ -42,11 +42,12 @@ type Google struct {
 // fake), anything else is the path of a service-account key file, resolved
 // against opts.BaseDir. opts.HTTPClient, when set, replaces all of that.
 // It asks for the read-only scope unless opts.Write.
-func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Google, error) {
+func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google, error) {
 	g := &Google{
 		id:      strings.TrimSpace(src.SpreadsheetID),
 		rng:     strings.TrimSpace(src.Range),
 		write:   opts.Write,
+		advise:  opts.Write || opts.WriteLater,
 		aliases: opts.Aliases,
 		log:     logger(opts.Logger),
 		retry:   defaultRetry,
@@ -58,10 +59,10 @@ func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Googl
 	}
 	copts := []option.ClientOption{option.WithScopes(g.scope())}
 	switch creds := strings.TrimSpace(src.Credentials); creds {
-	case config.CredentialsNone:
+	case CredentialsNone:
 		g.credMode, g.account = credNone, "anyone (no credentials are sent)"
 		copts = append(copts, option.WithoutAuthentication())
-	case config.CredentialsADC, "":
+	case CredentialsADC, "":
 		g.credMode, g.account = credADC, adcIdentity()
 	default:
 		path := resolvePath(opts.BaseDir, creds)
@@ -121,6 +122,15 @@ const (
 	sheetsMTLSBasePath     = "https://sheets.mtls.googleapis.com/"
 )
 
+// hintScope is the scope set-up hints name: the write scope when the
+// configured features need it, even in a run that only reads.
+func (g *Google) hintScope() string {
+	if g.advise {
+		return sheets.SpreadsheetsScope
+	}
+	return sheets.SpreadsheetsReadonlyScope
+}
+
 func (g *Google) scope() string {
 	if g.write {
 		return sheets.SpreadsheetsScope
@@ -137,7 +147,7 @@ func (g *Google) explainSetup(err error) error {
 	case strings.Contains(msg, "could not find default credentials"):
 		se.Problem = "no Google credentials were found (source.credentials is adc)"
 		se.Hint = "set source.credentials to the path of a service-account key file, set GOOGLE_APPLICATION_CREDENTIALS to one, or run: " +
-			fmt.Sprintf(gcloudADC, g.scope())
+			fmt.Sprintf(gcloudADC, g.hintScope())
 	case os.Getenv("GOOGLE_APPLICATION_CREDENTIALS") != "" && g.credMode == credADC:
 		se.Problem = fmt.Sprintf("the credentials file in GOOGLE_APPLICATION_CREDENTIALS (%s) cannot be used", os.Getenv("GOOGLE_APPLICATION_CREDENTIALS"))
 		se.Hint = "point GOOGLE_APPLICATION_CREDENTIALS at a valid JSON key file, or unset it"

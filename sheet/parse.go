@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 // Zoom's limits on the fields a row sets.
@@ -25,10 +23,10 @@ const (
 
 // ParseOptions are the config settings that shape parsing.
 type ParseOptions struct {
-	Aliases    map[string]string       // config columns: column name → header text
-	Defaults   config.Defaults         // fill blank duration, timezone and availability cells
-	SlugPrefix string                  // sync.slug_prefix, prepended to derived slugs
-	Writeback  config.WritebackColumns // write-back headers, recognised and not reported as unknown
+	Aliases    map[string]string // config columns: column name → header text
+	Defaults   Defaults          // fill blank duration, timezone and availability cells
+	SlugPrefix string            // sync.slug_prefix, prepended to derived slugs
+	Writeback  WritebackColumns  // write-back headers, recognised and not reported as unknown
 }
 
 // Result is what Parse made of a table.
@@ -103,37 +101,10 @@ func (r InvalidRow) String() string {
 	return fmt.Sprintf("row %d: %s", r.Row, strings.Join(parts, "; "))
 }
 
-// CheckDefaults checks the config defaults rows fall back on, returning a
-// *config.ValidationError naming each bad key. Parse calls it first: a bad
-// default is one config error, not a problem repeated on every row.
-func CheckDefaults(d config.Defaults) error {
-	_, err := checkDefaults(d)
-	return err
-}
-
-func checkDefaults(d config.Defaults) (Weekly, error) {
-	var fields []config.FieldError
-	if d.Duration < minDuration || d.Duration > maxDuration {
-		fields = append(fields, config.FieldError{Path: "defaults.duration",
-			Message: fmt.Sprintf("%d is out of range; Zoom allows %d to %d minutes", d.Duration, minDuration, maxDuration)})
-	}
-	if _, e := parseTimeZone(d.TimeZone); e != nil {
-		fields = append(fields, config.FieldError{Path: "defaults.timezone", Message: e.msg + " — " + e.hint})
-	}
-	w, err := ParseWeekly(d.Availability)
-	if err != nil {
-		fields = append(fields, config.FieldError{Path: "defaults.availability", Message: err.Error()})
-	}
-	if len(fields) > 0 {
-		return Weekly{}, &config.ValidationError{Fields: fields}
-	}
-	return w, nil
-}
-
 // Parse turns a table into desired pages. Every problem of a row is
 // collected; valid rows are kept whatever happens to other rows. The error
 // is a *HeaderError when the header cannot be used (nothing is parsed
-// then), or a *config.ValidationError when the config defaults are bad.
+// then), or a *DefaultsError when the defaults are bad.
 func Parse(t *Table, opts ParseOptions) (*Result, error) {
 	defAvail, err := checkDefaults(opts.Defaults)
 	if err != nil {
@@ -435,7 +406,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 func (p *rowParser) position(display string) int {
 	if p.positions == nil {
 		p.positions = map[string]int{}
-		for _, c := range config.SheetColumns {
+		for _, c := range columns {
 			if i, ok := p.hm.Column(c); ok {
 				p.positions[p.hm.Display(c)] = i
 			}

@@ -7,11 +7,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
-var testDefaults = config.Defaults{TimeZone: "America/New_York", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}
+var testDefaults = Defaults{TimeZone: "America/New_York", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}
 
 var fullHeader = []string{"Team", "Hosts", "Key", "Owner", "Duration", "Time zone", "Availability", "Description",
 	"Location", "Slug", "Active", "Buffer before", "Buffer after", "Min notice", "Increment", "Daily limit", "Schedule ID"}
@@ -43,7 +41,7 @@ func rowWith(over map[string]string) []string {
 
 func mustParse(t *testing.T, tb *Table, opts ParseOptions) *Result {
 	t.Helper()
-	if opts.Defaults == (config.Defaults{}) {
+	if opts.Defaults == (Defaults{}) {
 		opts.Defaults = testDefaults
 	}
 	res, err := Parse(tb, opts)
@@ -343,7 +341,7 @@ func TestParseBlankAndRaggedRows(t *testing.T) {
 		},
 		RowNums: []int{2, 4, 5, 9, 10},
 	}
-	res := mustParse(t, tb, ParseOptions{Writeback: config.Default().Writeback.Columns})
+	res := mustParse(t, tb, ParseOptions{Writeback: DefaultWritebackColumns()})
 	if res.Rows != 4 {
 		t.Errorf("Rows = %d, want 4 (the write-back-only row is blank)", res.Rows)
 	}
@@ -378,19 +376,19 @@ func TestParseSlugPrefixWarning(t *testing.T) {
 }
 
 func TestParseBadDefaults(t *testing.T) {
-	_, err := Parse(mkTable([]string{"Team", "Hosts"}), ParseOptions{Defaults: config.Defaults{TimeZone: "EST", Duration: 5, Availability: "Mon-Fri 17-9"}})
-	var ve *config.ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("err = %v, want *config.ValidationError", err)
+	_, err := Parse(mkTable([]string{"Team", "Hosts"}), ParseOptions{Defaults: Defaults{TimeZone: "EST", Duration: 5, Availability: "Mon-Fri 17-9"}})
+	var de *DefaultsError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %v, want *DefaultsError", err)
 	}
-	var paths []string
-	for _, f := range ve.Fields {
-		paths = append(paths, f.Path)
+	var fields []string
+	for _, p := range de.Problems {
+		fields = append(fields, p.Field)
 	}
-	if diff := cmp.Diff([]string{"defaults.duration", "defaults.timezone", "defaults.availability"}, paths); diff != "" {
+	if diff := cmp.Diff([]string{"duration", "timezone", "availability"}, fields); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := CheckDefaults(config.Default().Defaults); err != nil {
+	if err := CheckDefaults(Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}); err != nil {
 		t.Errorf("built-in defaults: %v", err)
 	}
 }
@@ -414,7 +412,7 @@ func TestParseAliases(t *testing.T) {
 	tb := mkTable([]string{"Team name", "Team members", "Zoom page"}, []string{"Sales", "a@x.com, b@x.com", "abcdefghij0123456789abcdef"})
 	res := mustParse(t, tb, ParseOptions{
 		Aliases:   map[string]string{"team": "Team name", "hosts": "team_members"},
-		Writeback: config.WritebackColumns{ScheduleID: "Zoom Page", BookingURL: "booking_url", Status: "sync_status", SyncedAt: "synced_at"},
+		Writeback: WritebackColumns{ScheduleID: "Zoom Page", BookingURL: "booking_url", Status: "sync_status", SyncedAt: "synced_at"},
 	})
 	if len(res.Pages) != 1 || res.Pages[0].Ref.ID != "abcdefghij0123456789abcdef" || len(res.Pages[0].Hosts) != 2 {
 		t.Fatalf("pages %+v invalid %v", res.Pages, res.Invalid)
@@ -437,7 +435,7 @@ func FuzzParse(f *testing.F) {
 		if tb == nil || err != nil {
 			return
 		}
-		res, err := Parse(tb, ParseOptions{Defaults: testDefaults, SlugPrefix: "zs-", Writeback: config.Default().Writeback.Columns})
+		res, err := Parse(tb, ParseOptions{Defaults: testDefaults, SlugPrefix: "zs-", Writeback: DefaultWritebackColumns()})
 		if err != nil {
 			var he *HeaderError
 			if !errors.As(err, &he) || len(he.Problems) == 0 {

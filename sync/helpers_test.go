@@ -33,7 +33,7 @@ type env struct {
 func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 	t.Helper()
 	eo := emulator.DefaultOptions()
-	eo.RateLimit, eo.Seed = 0, 1
+	eo.RateLimit, eo.Seed, eo.Mode = 0, 1, emulator.ModeCollective
 	if emo != nil {
 		emo(&eo)
 	}
@@ -89,9 +89,9 @@ func parse(t testing.TB, csv, prefix string) *sheet.Result {
 		table.RowNums = append(table.RowNums, i+1)
 	}
 	res, err := sheet.Parse(table, sheet.ParseOptions{
-		Defaults:   config.Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"},
+		Defaults:   sheet.Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"},
 		SlugPrefix: prefix,
-		Writeback:  config.Default().Writeback.Columns,
+		Writeback:  config.Default().Writeback.Columns.Sheet(),
 	})
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
