@@ -202,6 +202,15 @@ func (h *HeaderMap) cellLabel(i int) string {
 	return fmt.Sprintf("%q (%s)", strings.TrimSpace(h.Header[i]), columnLetters(h.firstCol+i))
 }
 
+// cellName names header cell i for a message about a data cell: "Notes"
+// (E), or just the letter when the header cell is empty.
+func (h *HeaderMap) cellName(i int) string {
+	if i < len(h.Header) && strings.TrimSpace(h.Header[i]) != "" {
+		return h.cellLabel(i)
+	}
+	return columnLetters(h.firstCol + i)
+}
+
 func (h *HeaderMap) cellList(idx []int) string {
 	parts := make([]string, len(idx))
 	for i, x := range idx {
