@@ -202,14 +202,6 @@ func (r *RateLimit) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// MarshalYAML writes `auto` or the number.
-func (r RateLimit) MarshalYAML() (any, error) {
-	if r.Auto {
-		return rateLimitAuto, nil
-	}
-	return r.PerSecond, nil
-}
-
 // Secret is a string that never prints itself: fmt, slog and JSON all see
 // a placeholder. Use Reveal to get the value.
 type Secret string

@@ -176,9 +176,9 @@ func (h *HeaderMap) Writeback(kind string) (int, bool) {
 	return i, ok
 }
 
-// Display is the name a message uses for a column: its header text as the
+// display is the name a message uses for a column: its header text as the
 // sheet shows it, or the column's own name when the sheet lacks it.
-func (h *HeaderMap) Display(name string) string {
+func (h *HeaderMap) display(name string) string {
 	if i, ok := h.cols[name]; ok {
 		if t := strings.TrimSpace(h.Header[i]); t != "" {
 			return t

@@ -224,7 +224,7 @@ func (p *rowParser) orphanValues(cells []string) bool {
 }
 
 func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
-	r := &parsedRow{page: Page{Row: rowNum, Active: true}, display: p.hm.Display}
+	r := &parsedRow{page: Page{Row: rowNum, Active: true}, display: p.hm.display}
 	pg := &r.page
 	cells, unreadable := p.unreadableCells(rowNum, cells)
 	cell := func(col string) string {
@@ -234,10 +234,10 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 		return ""
 	}
 	add := func(col, hint, format string, args ...any) {
-		r.problems = append(r.problems, Problem{Column: p.hm.Display(col), Message: fmt.Sprintf(format, args...), Hint: hint})
+		r.problems = append(r.problems, Problem{Column: p.hm.display(col), Message: fmt.Sprintf(format, args...), Hint: hint})
 	}
 	addCell := func(col string, e *cellError) {
-		r.problems = append(r.problems, Problem{Column: p.hm.Display(col), Message: e.msg, Hint: e.hint})
+		r.problems = append(r.problems, Problem{Column: p.hm.display(col), Message: e.msg, Hint: e.hint})
 	}
 
 	// team
@@ -268,7 +268,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 	slugCell := cell(ColSlug)
 	if lower := strings.ToLower(slugCell); lower != slugCell && isSlug(lower) {
 		p.warnings = append(p.warnings, fmt.Sprintf("row %d, column %q: slug %q has capital letters; using %q — write it in lower case to silence this warning",
-			rowNum, p.hm.Display(ColSlug), truncate(slugCell, 80), truncate(lower, 80)))
+			rowNum, p.hm.display(ColSlug), truncate(slugCell, 80), truncate(lower, 80)))
 		slugCell = lower
 	}
 	slugOK := false
@@ -277,7 +277,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 		switch n := len(slugCell); {
 		case !isSlug(slugCell):
 			hint := "use only a-z, 0-9 and -"
-			if s := Slugify(slugCell); len(s) >= minSlug {
+			if s := slugify(slugCell); len(s) >= minSlug {
 				hint += fmt.Sprintf(", for example %q", s)
 			}
 			add(ColSlug, hint, "%q is not a valid slug", truncate(slugCell, 80))
@@ -294,18 +294,18 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 
 	// key
 	if k := cell(ColKey); k != "" {
-		pg.Key = Slugify(k)
+		pg.Key = slugify(k)
 		if pg.Key == "" {
 			add(ColKey, `use letters a-z and digits, for example "sales-emea"`, "the key %q has no letters a-z or digits", truncate(k, 80))
 		}
 	} else if pg.Team != "" {
 		r.keyFromTeam = true
-		pg.Key = Slugify(pg.Team)
+		pg.Key = slugify(pg.Team)
 		if pg.Key == "" {
 			if slugOK {
 				pg.Key = pg.Slug
 			} else if slugCell == "" {
-				add(ColTeam, fmt.Sprintf("set the %s or %s column, for example \"japan-sales\"", p.hm.Display(ColKey), p.hm.Display(ColSlug)),
+				add(ColTeam, fmt.Sprintf("set the %s or %s column, for example \"japan-sales\"", p.hm.display(ColKey), p.hm.display(ColSlug)),
 					"cannot make a key or slug from %q: it has no letters a-z or digits", truncate(pg.Team, 80))
 			}
 		}
@@ -323,7 +323,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 			if r.keyFromTeam {
 				from = "team name"
 			}
-			add(ColSlug, fmt.Sprintf("set the %s column (or the key) to at least %d characters", p.hm.Display(ColSlug), minSlug),
+			add(ColSlug, fmt.Sprintf("set the %s column (or the key) to at least %d characters", p.hm.display(ColSlug), minSlug),
 				"the page slug %q made from the %s is shorter than %d characters", slug, from, minSlug)
 		}
 	}
@@ -419,7 +419,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 		// The row's identity cannot be trusted: a key made from what is
 		// left could name another page. An empty key keeps prune off.
 		for _, col := range []string{ColKey, ColTeam, ColSlug, ColScheduleID} {
-			if _, bad := unreadable[p.hm.Display(col)]; bad {
+			if _, bad := unreadable[p.hm.display(col)]; bad {
 				pg.Key, pg.Slug, pg.SlugSet = "", "", false
 				break
 			}
@@ -460,7 +460,7 @@ func (p *rowParser) unreadableCells(rowNum int, cells []string) ([]string, map[s
 		cells[i] = ""
 		for _, col := range columns {
 			if j, ok := p.hm.Column(col); ok && j == i {
-				out[p.hm.Display(col)] = Problem{Column: p.hm.Display(col), Message: msg, Hint: hint}
+				out[p.hm.display(col)] = Problem{Column: p.hm.display(col), Message: msg, Hint: hint}
 				break
 			}
 		}
@@ -508,7 +508,7 @@ func (p *rowParser) position(display string) int {
 		p.positions = map[string]int{}
 		for _, c := range columns {
 			if i, ok := p.hm.Column(c); ok {
-				p.positions[p.hm.Display(c)] = i
+				p.positions[p.hm.display(c)] = i
 			}
 		}
 	}
