@@ -331,7 +331,7 @@ func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 		}
 		expanded := expandNode(root, "", lookup, cfg.unset)
 		c := &checker{expanded: expanded}
-		if err := c.node(root, typeOfConfig, ""); err != nil {
+		if err := c.node(root, typeOfConfig, "", root.Line); err != nil {
 			return nil, err
 		}
 		if len(c.errs) > 0 {

@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type names the key", "zoom:\n  concurrency: lots\n", []string{`zoom.concurrency: expected a whole number, got "lots" (line 2)`}},
 		{"bad duration", "zoom:\n  timeout: soon\n", []string{`zoom.timeout: expected a duration such as 30s`, `got "soon"`}},
 		{"duration without a unit", "sync:\n  recheck_create: 168\n", []string{`sync.recheck_create: expected a duration such as 30s, 5m or 168h, got the number 168`}},
-		{"list for a string", "zoom:\n  client_secret:\n    - a\n    - b\n", []string{"zoom.client_secret: expected a string, got a list (line 3)"}},
+		{"list for a string", "zoom:\n  client_secret:\n    - a\n    - b\n", []string{"zoom.client_secret: expected a string, got a list (line 2)"}},
 		{"mapping for a string", "source:\n  path: {a: 1}\n", []string{"source.path: expected a string, got a mapping"}},
 		{"string for a section", "zoom: fast\n", []string{`zoom: expected a mapping of keys, got "fast"`}},
 		{"string for a bool", "writeback:\n  enabled: sometimes\n", []string{`writeback.enabled: expected true or false, got "sometimes"`}},
