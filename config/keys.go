@@ -42,11 +42,21 @@ func (e *UnknownKeyError) Error() string {
 // "cannot unmarshal !!seq into config.Secret".
 type checker struct {
 	expanded map[*yaml.Node]string // value node → the ${VAR} it was expanded from
+	seen     map[*yaml.Node]bool   // anchors already checked
 	errs     []FieldError
 }
 
 func (c *checker) node(n *yaml.Node, t reflect.Type, path string, line int) error {
 	if n.Kind == yaml.AliasNode {
+		// Check what an anchor holds once: following every alias would let
+		// a small file of nested aliases cost exponential time.
+		if c.seen[n.Alias] {
+			return nil
+		}
+		if c.seen == nil {
+			c.seen = map[*yaml.Node]bool{}
+		}
+		c.seen[n.Alias] = true
 		n = n.Alias
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == nullTag {
