@@ -42,21 +42,27 @@ func (e *UnknownKeyError) Error() string {
 // "cannot unmarshal !!seq into config.Secret".
 type checker struct {
 	expanded map[*yaml.Node]string // value node → the ${VAR} it was expanded from
-	seen     map[*yaml.Node]bool   // anchors already checked
+	seen     map[anchorUse]bool    // anchors already checked, by the type they were checked as
 	errs     []FieldError
+}
+
+type anchorUse struct {
+	n *yaml.Node
+	t reflect.Type
 }
 
 func (c *checker) node(n *yaml.Node, t reflect.Type, path string, line int) error {
 	if n.Kind == yaml.AliasNode {
 		// Check what an anchor holds once: following every alias would let
 		// a small file of nested aliases cost exponential time.
-		if c.seen[n.Alias] {
+		k := anchorUse{n.Alias, t}
+		if c.seen[k] {
 			return nil
 		}
 		if c.seen == nil {
-			c.seen = map[*yaml.Node]bool{}
+			c.seen = map[anchorUse]bool{}
 		}
-		c.seen[n.Alias] = true
+		c.seen[k] = true
 		n = n.Alias
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == nullTag {
