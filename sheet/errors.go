@@ -85,7 +85,7 @@ func (g *Google) explain(ctx context.Context, op string, err error) error {
 	}
 	role := "Viewer"
 	scope := scopeURLRead
-	if g.write {
+	if g.advise {
 		role, scope = "Editor", scopeURLWrite
 	}
 	switch {
@@ -102,7 +102,7 @@ func (g *Google) explain(ctx context.Context, op string, err error) error {
 	case gerr.Code == http.StatusForbidden:
 		se.Problem = fmt.Sprintf("the spreadsheet is not shared with %s (HTTP 403: %s)", g.account, msg)
 		se.Hint = fmt.Sprintf("open the sheet, click Share and add %s as %s", g.account, role)
-		if g.write {
+		if g.advise {
 			se.Hint += " (write-back needs Editor)"
 		}
 	case gerr.Code == http.StatusNotFound:
@@ -174,7 +174,7 @@ func (g *Google) credentialHint() string {
 	case credFile:
 		return "the key may have been deleted or disabled: create a new JSON key for the service account (Cloud console → IAM & Admin → Service accounts → Keys) and point source.credentials at it"
 	case credADC:
-		return "renew Application Default Credentials: " + fmt.Sprintf(gcloudADC, g.scope()) + ", or set source.credentials to a service-account key file"
+		return "renew Application Default Credentials: " + fmt.Sprintf(gcloudADC, g.hintScope()) + ", or set source.credentials to a service-account key file"
 	}
 	return "check source.credentials"
 }

@@ -24,6 +24,7 @@ type Google struct {
 	id       string
 	rng      string // source.range as configured; "" means the first tab
 	write    bool
+	advise   bool // hints name the write scope and Editor (see OpenOptions.WriteLater)
 	credMode string
 	account  string // who the sheet must be shared with, for messages
 	aliases  map[string]string
@@ -41,6 +42,7 @@ func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google
 		id:      strings.TrimSpace(src.SpreadsheetID),
 		rng:     strings.TrimSpace(src.Range),
 		write:   opts.Write,
+		advise:  opts.Write || opts.WriteLater,
 		aliases: opts.Aliases,
 		log:     logger(opts.Logger),
 		retry:   defaultRetry,
@@ -79,6 +81,15 @@ func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google
 	return g, nil
 }
 
+// hintScope is the scope set-up hints name: the write scope when the
+// configured features need it, even in a run that only reads.
+func (g *Google) hintScope() string {
+	if g.advise {
+		return sheets.SpreadsheetsScope
+	}
+	return sheets.SpreadsheetsReadonlyScope
+}
+
 func (g *Google) scope() string {
 	if g.write {
 		return sheets.SpreadsheetsScope
@@ -95,7 +106,7 @@ func (g *Google) explainSetup(err error) error {
 	case strings.Contains(msg, "could not find default credentials"):
 		se.Problem = "no Google credentials were found (source.credentials is adc)"
 		se.Hint = "set source.credentials to the path of a service-account key file, set GOOGLE_APPLICATION_CREDENTIALS to one, or run: " +
-			fmt.Sprintf(gcloudADC, g.scope())
+			fmt.Sprintf(gcloudADC, g.hintScope())
 	case os.Getenv("GOOGLE_APPLICATION_CREDENTIALS") != "" && g.credMode == credADC:
 		se.Problem = fmt.Sprintf("the credentials file in GOOGLE_APPLICATION_CREDENTIALS (%s) cannot be used", os.Getenv("GOOGLE_APPLICATION_CREDENTIALS"))
 		se.Hint = "point GOOGLE_APPLICATION_CREDENTIALS at a valid JSON key file, or unset it"

@@ -65,6 +65,11 @@ type WriteReport struct {
 type OpenOptions struct {
 	// Write asks for the read-write Sheets scope, needed for write-back.
 	Write bool
+	// WriteLater says the configured features write to the sheet although
+	// this run only reads it (plan, validate with write-back on): the run
+	// asks for the read-only scope, but set-up hints name the write scope
+	// and the Editor role, so that one fix serves every command.
+	WriteLater bool
 	// BaseDir resolves relative CSV and key file paths (the config file's
 	// directory).
 	BaseDir string

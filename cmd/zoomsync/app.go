@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
-// Exit codes (DESIGN §6).
+// Exit codes, as README.md documents them ("Exit codes").
 const (
 	exitOK       = 0
 	exitFailed   = 1  // the run could not proceed
@@ -48,9 +46,11 @@ type loaded struct {
 }
 
 // readSheet reads and parses the source. Every failure here happens before
-// any Zoom call.
+// any Zoom call. Only a run that writes back (write) asks for the write
+// scope; the others still name it in set-up hints when write-back is on.
 func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write bool) (*loaded, error) {
-	src, err := sheet.Open(ctx, cfg.Source.Sheet(), sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
+	src, err := sheet.Open(ctx, cfg.Source.Sheet(), sheet.OpenOptions{Write: write, WriteLater: cfg.Writeback.Enabled,
+		BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
 	if err != nil {
 		return nil, fail(exitFailed, "opening the sheet: %w", err)
 	}
@@ -70,6 +70,35 @@ func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write 
 	return &loaded{src: src, table: table, result: res}, nil
 }
 
+// writebackSetup checks, before any write, that write-back can work: the
+// source can be written to (an error) and the sheet has every write-back
+// column (warnings: the other columns are still written).
+func writebackSetup(cfg *config.Config, l *loaded) (warnings []string, err error) {
+	if !cfg.Writeback.Enabled {
+		return nil, nil
+	}
+	if _, ok := l.src.(sheet.Writer); !ok {
+		return nil, fail(exitFailed, "writeback.enabled is true but %s cannot be written to; turn write-back off or use a Google Sheet", l.src)
+	}
+	hm, err := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
+	if err != nil {
+		return nil, nil // Parse has already reported the header
+	}
+	names := map[string]string{sheet.WBScheduleID: cfg.Writeback.Columns.ScheduleID, sheet.WBBookingURL: cfg.Writeback.Columns.BookingURL,
+		sheet.WBStatus: cfg.Writeback.Columns.Status, sheet.WBSyncedAt: cfg.Writeback.Columns.SyncedAt}
+	var missing []string
+	for _, kind := range []string{sheet.WBScheduleID, sheet.WBBookingURL, sheet.WBStatus, sheet.WBSyncedAt} {
+		if _, ok := hm.Writeback(kind); !ok {
+			missing = append(missing, fmt.Sprintf("%q", names[kind]))
+		}
+	}
+	if len(missing) > 0 {
+		warnings = append(warnings, fmt.Sprintf("write-back: the sheet has no column %s; add them to the header row to get results there (zoomsync never inserts columns)",
+			strings.Join(missing, ", ")))
+	}
+	return warnings, nil
+}
+
 // zoomBackend is a Zoom client and, in emulator mode, the emulator behind it.
 type zoomBackend struct {
 	client *zoom.Client
@@ -79,7 +108,8 @@ type zoomBackend struct {
 // openZoom builds the Zoom client. With zoom.emulator it first starts an
 // in-process emulator on loopback, keeping its pages under state_dir, and
 // the real client talks HTTP to it.
-func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
+// live receives the client's callbacks (waits and requests).
+func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
@@ -98,26 +128,13 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 		eo.ErrorRate = cfg.Emulator.ErrorRate
 		eo.DropPostRate = cfg.Emulator.DropPostRate
 		eo.StatePath = cfg.EmulatorStatePath()
-		emu, err := emulator.New(eo)
+		srv, err := emulator.ListenLoopback(eo)
 		if err != nil {
 			return nil, fail(exitFailed, "starting the emulator: %w", err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			emu.Close()
-			return nil, fail(exitFailed, "starting the emulator: %w", err)
-		}
-		srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		base := "http://" + ln.Addr().String()
-		opts.APIURL, opts.TokenURL = base+"/v2", base+"/oauth/token"
+		opts.APIURL, opts.TokenURL = srv.APIURL(), srv.TokenURL()
 		opts.AccountID, opts.ClientID, opts.ClientSecret = eo.AccountID, eo.ClientID, eo.ClientSecret
-		closer = func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			srv.Shutdown(ctx)
-			return emu.Close()
-		}
+		closer = srv.Close
 		log.Debug("using the in-process Zoom emulator", "mode", eo.Mode, "state", eo.StatePath)
 	}
 	client, err := zoom.New(opts)
@@ -190,10 +207,7 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 	for _, s := range rep2.Warnings {
 		log.Warn("write-back", "detail", s)
 	}
-	if len(rep2.MissingColumns) > 0 {
-		log.Warn("write-back columns missing from the sheet; add them to the header row to get results there",
-			"columns", strings.Join(rep2.MissingColumns, ", "))
-	}
+	// Missing columns were reported before the run (writebackSetup).
 	if rep2.Updated > 0 {
 		log.Info("wrote results back to the sheet", "rows", rep2.Updated)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,37 +11,34 @@ import (
 
 	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/lock"
+	"github.com/zoomsync/zoomsync/internal/logx"
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
-func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version 1, see README)")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSync, stderr)
+// planOpts are plan's flags.
+type planOpts struct{ json, detailed bool }
+
+func runPlan(ctx context.Context, a *app, o planOpts) error {
+	stdout := a.stdout
+	cfg, log, err := a.load(config.ScopeSync)
 	if err != nil {
 		return err
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	l, plan, backend, err := makePlan(ctx, cfg, log, false)
+	l, plan, backend, err := makePlan(ctx, cfg, log, false, false, newRunOutput(log, nil))
 	if err != nil {
 		return err
 	}
 	defer backend.close()
-	if *asJSON {
+	if o.json {
 		if err := writePlanJSON(stdout, l.src.String(), plan); err != nil {
 			return err
 		}
 	} else {
 		printPlan(stdout, l.src.String(), plan)
 	}
-	return planExit(plan, *detailed)
+	return planExit(plan, o.detailed)
 }
 
 // planExit: 3 when rows have problems, else 2 for pending changes when
@@ -61,15 +57,25 @@ func planExit(plan *zsync.Plan, detailed bool) error {
 
 // makePlan reads the sheet, then Zoom, and plans. The sheet comes first:
 // when it cannot be read, Zoom is never called.
-func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune bool) (*loaded, *zsync.Plan, *zoomBackend, error) {
-	l, err := readSheet(ctx, cfg, log, cfg.Writeback.Enabled)
+// Write-back set-up is checked here too, so that a sheet that cannot take
+// the results is reported by plan, and by sync before its first write.
+// Only sync (write) asks Google for the write scope.
+func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
+	l, err := readSheet(ctx, cfg, log, write && cfg.Writeback.Enabled)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	for _, w := range l.result.Warnings {
 		log.Warn(w)
 	}
-	backend, err := openZoom(cfg, log)
+	wbWarnings, err := writebackSetup(cfg, l)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, w := range wbWarnings {
+		log.Warn(w)
+	}
+	backend, err := openZoom(cfg, log, live)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -79,27 +85,24 @@ func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePr
 		backend.close()
 		return nil, nil, nil, planError(err)
 	}
+	plan.Warnings = append(plan.Warnings, wbWarnings...)
 	return l, plan, backend, nil
 }
 
-func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	dryRun := fs.Bool("dry-run", false, "show the plan and change nothing (same as plan)")
-	forcePrune := fs.Bool("force-prune", false, "prune even when the candidates exceed sync.max_prune or sync.max_prune_percent")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSync, stderr)
+// syncOpts are sync's flags.
+type syncOpts struct{ dryRun, forcePrune bool }
+
+func runSync(ctx context.Context, a *app, o syncOpts) error {
+	stdout := a.stdout
+	cfg, log, err := a.load(config.ScopeSync)
 	if err != nil {
 		return err
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
 
-	if *dryRun {
-		l, plan, backend, err := makePlan(ctx, cfg, log, *forcePrune)
+	if o.dryRun {
+		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune, false, newRunOutput(log, nil))
 		if err != nil {
 			return err
 		}
@@ -118,8 +121,8 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer lk.Release()
 
-	rec := runRecord{ID: newRunID(), Started: time.Now(), webhook: cfg.Notify.WebhookURL}
-	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: *forcePrune, progress: newProgress(stderr, cfg.Log.Format)})
+	rec := runRecord{ID: a.runID, Started: time.Now(), webhook: cfg.Notify.WebhookURL}
+	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(a.term, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
 	} else {
@@ -147,9 +150,17 @@ type runOutcome struct {
 	duration  time.Duration
 }
 
-// apiCounts summarises the Zoom client's work in one run.
+// apiCounts summarises the Zoom client's work in one run. Writes are the
+// writes Zoom accepted; Requests every request sent, retries included.
 type apiCounts struct {
-	Requests, Writes, Retries, RateLimited, TokenFetches int64
+	Requests         int64 `json:"requests"`
+	Writes           int64 `json:"writes"`
+	RateLimitedWaits int64 `json:"rate_limited_waits"`
+	Retries          int64 `json:"retries"`
+	RateLimited      int64 `json:"rate_limited"` // 429 answers
+	TokenFetches     int64 `json:"token_fetches"`
+
+	byCode map[requestKey]int64
 }
 
 func (o *runOutcome) exit() error {
@@ -168,24 +179,21 @@ func (o *runOutcome) exit() error {
 // shared by `sync` and each tick of `serve`.
 func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncFlags) (*runOutcome, error) {
 	start := time.Now()
-	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune)
+	live := newRunOutput(log, f.progress)
+	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune, true, live)
 	if err != nil {
 		return nil, err
 	}
 	defer backend.close()
 
 	opts := engineOptions(cfg, log, f.forcePrune)
-	if f.progress != nil {
-		opts.Progress = f.progress.update
-	}
+	opts.Progress = live.progress
 	eng := zsync.New(backend.client, opts)
 	if plan.Prune.Refused {
 		log.Error(plan.Prune.Reason)
 	}
 	rep := eng.Apply(ctx, plan)
-	if f.progress != nil {
-		f.progress.finish()
-	}
+	live.finish()
 	out := &runOutcome{report: rep, plan: plan}
 	if !plan.Prune.Refused && ctx.Err() == nil {
 		if err := writeBack(ctx, cfg, l, rep, log); err != nil {
@@ -195,28 +203,57 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	}
 	// The client lives for this run only, so its counters are the run's.
 	st := backend.client.Stats()
-	out.api = apiCounts{Requests: st.Requests(), Writes: st.Writes(), Retries: st.Retries, RateLimited: st.RateLimited, TokenFetches: st.TokenFetches}
+	requests, writes, waits, byCode := live.counts()
+	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: waits, Retries: st.Retries,
+		RateLimited: st.RateLimited, TokenFetches: st.TokenFetches, byCode: byCode}
+	if len(byCode) == 0 {
+		// A client without request callbacks: its own counters.
+		out.api.Requests, out.api.Writes, out.api.RateLimitedWaits = st.Requests(), st.Writes(), st.RateLimited
+	}
 	out.duration = time.Since(start)
-	summary := fmt.Sprintf("%s (%d API calls, %d writes, %s)", rep.Summary(), out.api.Requests, out.api.Writes, out.duration.Round(10*time.Millisecond))
 	if rep.Prune.Disabled != "" && plan.Prune.Candidates > 0 {
 		log.Warn("prune skipped", "detail", rep.Prune.Disabled)
 	}
+	level := slog.LevelInfo
 	if rep.Failed() || out.writeback != nil {
-		log.Warn(summary)
-	} else {
-		log.Info(summary)
+		level = slog.LevelWarn
 	}
+	log.LogAttrs(ctx, level, summaryText(rep, out.api, out.duration), summaryFields(rep, out.api, out.duration))
 	return out, nil
 }
 
-func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeSource, stderr)
+// summaryText is the run's last line, e.g. "300 created (300 writes, 542
+// requests, 212 rate-limited waits) in 1m31s": writes that took effect,
+// requests sent (retries included) and pauses for Zoom's rate limit are
+// kept apart, so that retries never read as duplicate writes.
+func summaryText(rep *zsync.Report, api apiCounts, d time.Duration) string {
+	return fmt.Sprintf("%s (%d writes, %d requests, %d rate-limited waits) in %s",
+		rep.Summary(), api.Writes, api.Requests, api.RateLimitedWaits, d.Round(100*time.Millisecond))
+}
+
+// summaryFields are the summary's counts as JSON fields.
+func summaryFields(rep *zsync.Report, api apiCounts, d time.Duration) slog.Attr {
+	return logx.Fields(
+		"created", rep.Count(zsync.OutcomeCreated),
+		"updated", rep.Count(zsync.OutcomeUpdated),
+		"unchanged", rep.Count(zsync.OutcomeUnchanged),
+		"invalid", rep.Count(zsync.OutcomeInvalid),
+		"failed", rep.Count(zsync.OutcomeFailed),
+		"needs_manual", rep.Count(zsync.OutcomeManual),
+		"deactivated", rep.Count(zsync.OutcomeDeactivated),
+		"deleted", rep.Count(zsync.OutcomeDeleted),
+		"skipped", rep.Count(zsync.OutcomeSkipped),
+		"writes", api.Writes,
+		"requests", api.Requests,
+		"rate_limited_waits", api.RateLimitedWaits,
+		"retries", api.Retries,
+		"duration_seconds", d.Seconds(),
+	)
+}
+
+func runValidate(ctx context.Context, a *app) error {
+	stdout := a.stdout
+	cfg, log, err := a.load(config.ScopeSource)
 	if err != nil {
 		return err
 	}
@@ -229,6 +266,13 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	res := l.result
 	for _, w := range res.Warnings {
 		log.Warn(w)
+	}
+	wbWarnings, err := writebackSetup(cfg, l)
+	if err != nil {
+		return err
+	}
+	for _, w := range wbWarnings {
+		fmt.Fprintln(stdout, w)
 	}
 	for _, inv := range res.Invalid {
 		fmt.Fprintln(stdout, inv.String())

@@ -3,60 +3,97 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
-// runEmulator serves a local Zoom Scheduler API until interrupted.
-func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// emulatorOpts are the emulator command's flags.
+type emulatorOpts struct {
+	addr, mode, state                 string
+	accountID, clientID, clientSecret string
+	rateLimit, pageSizeMax            int
+	latency                           time.Duration
+	errorRate, dropPostRate           float64
+}
+
+func newEmulatorCmd(a *app) *cobra.Command {
 	def := emulator.DefaultOptions()
-	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8089", "listen `address`; loopback unless you mean otherwise")
-	mode := fs.String("mode", string(emulator.ModeCollective), "multi-host behaviour: collective (stores what is asked) or downgrade (what Zoom does today: one-to-one pages)")
-	state := fs.String("state", "", "keep pages in this JSON `file` across restarts")
-	accountID := fs.String("account-id", def.AccountID, "account id the token endpoint accepts")
-	clientID := fs.String("client-id", def.ClientID, "client id the token endpoint accepts")
-	clientSecret := fs.String("client-secret", def.ClientSecret, "client secret the token endpoint accepts")
-	rateLimit := fs.Int("rate-limit", def.RateLimit, "requests per second per account (0 = unlimited)")
-	latency := fs.Duration("latency", 0, "added to every API request")
-	errorRate := fs.Float64("error-rate", 0, "share of API requests answered 5xx (0 to 1)")
-	dropPostRate := fs.Float64("drop-post-rate", 0, "share of creates stored but answered with a dropped connection (0 to 1)")
-	pageSizeMax := fs.Int("page-size-max", 300, "largest list page")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+	var o emulatorOpts
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "Serve a local Zoom Scheduler API, for trying zoomsync without Zoom",
+		Long: `emulator serves the parts of the Zoom Scheduler API that zoomsync uses, with an
+OAuth token endpoint, on loopback. It prints the zoom: settings to put in a config.
+
+--mode downgrade (the default) behaves as Zoom does today: a multi-host page asked for
+through the API is stored as a one-to-one page. --mode collective stores what it is
+asked for, for rehearsing the day Zoom honours it; --mode anyhost stores "Any Host
+Available" pages.`,
+		Example: `  zoomsync emulator
+  zoomsync emulator --mode collective --state /tmp/emulator.json
+  zoomsync emulator --rate-limit 10 --latency 50ms --error-rate 0.05`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulator(cmd.Context(), cmd, o, a.stdout) },
 	}
-	if *mode != string(emulator.ModeCollective) && *mode != string(emulator.ModeDowngrade) {
-		return fail(exitUsage, "emulator: --mode %q: use collective or downgrade", *mode)
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8089", "listen `address`; loopback unless you mean otherwise")
+	f.StringVar(&o.mode, "mode", defaultEmulatorMode, "multi-host behaviour: downgrade (what Zoom does today: one-to-one pages), collective (stores what is asked) or anyhost")
+	f.StringVar(&o.state, "state", "", "keep pages in this JSON `file` across restarts")
+	f.StringVar(&o.accountID, "account-id", def.AccountID, "account id the token endpoint accepts")
+	f.StringVar(&o.clientID, "client-id", def.ClientID, "client id the token endpoint accepts")
+	f.StringVar(&o.clientSecret, "client-secret", def.ClientSecret, "client secret the token endpoint accepts")
+	f.IntVar(&o.rateLimit, "rate-limit", def.RateLimit, "requests per second per account (0 = unlimited)")
+	f.DurationVar(&o.latency, "latency", 0, "added to every API request")
+	f.Float64Var(&o.errorRate, "error-rate", 0, "share of API requests answered 5xx (0 to 1)")
+	f.Float64Var(&o.dropPostRate, "drop-post-rate", 0, "share of creates stored but answered with a dropped connection (0 to 1)")
+	f.IntVar(&o.pageSizeMax, "page-size-max", 300, "largest list page")
+	return cmd
+}
+
+// emulatorModes are the modes the emulator command accepts.
+var emulatorModes = []string{string(emulator.ModeDowngrade), string(emulator.ModeCollective), "anyhost"}
+
+// defaultEmulatorMode is what Zoom does today.
+const defaultEmulatorMode = string(emulator.ModeDowngrade)
+
+// runEmulator serves a local Zoom Scheduler API until interrupted.
+func runEmulator(ctx context.Context, cmd *cobra.Command, o emulatorOpts, stdout io.Writer) error {
+	def := emulator.DefaultOptions()
+	if !slices.Contains(emulatorModes, o.mode) {
+		return usageError(cmd, fmt.Errorf("--mode %q: use one of %s", o.mode, strings.Join(emulatorModes, ", ")))
 	}
-	for name, v := range map[string]float64{"--error-rate": *errorRate, "--drop-post-rate": *dropPostRate} {
+	for name, v := range map[string]float64{"--error-rate": o.errorRate, "--drop-post-rate": o.dropPostRate} {
 		if v < 0 || v > 1 {
-			return fail(exitUsage, "emulator: %s %v: use a share between 0 and 1", name, v)
+			return usageError(cmd, fmt.Errorf("%s %v: use a share between 0 and 1", name, v))
 		}
 	}
-	if *rateLimit < 0 || *pageSizeMax < 1 {
-		return fail(exitUsage, "emulator: --rate-limit must be 0 or more and --page-size-max at least 1")
+	if o.rateLimit < 0 || o.pageSizeMax < 1 {
+		return usageError(cmd, fmt.Errorf("--rate-limit must be 0 or more and --page-size-max at least 1"))
 	}
 	opts := def
-	opts.Mode = emulator.Mode(*mode)
-	opts.StatePath = *state
-	opts.AccountID, opts.ClientID, opts.ClientSecret = *accountID, *clientID, *clientSecret
-	opts.RateLimit, opts.Latency, opts.ErrorRate, opts.DropPostRate = *rateLimit, *latency, *errorRate, *dropPostRate
-	opts.PageSizeMax = *pageSizeMax
+	opts.Mode = emulator.Mode(o.mode)
+	opts.StatePath = o.state
+	opts.AccountID, opts.ClientID, opts.ClientSecret = o.accountID, o.clientID, o.clientSecret
+	opts.RateLimit, opts.Latency, opts.ErrorRate, opts.DropPostRate = o.rateLimit, o.latency, o.errorRate, o.dropPostRate
+	opts.PageSizeMax = o.pageSizeMax
 	emu, err := emulator.New(opts)
 	if err != nil {
 		return fail(exitFailed, "emulator: %w", err)
 	}
 	defer emu.Close()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fail(exitFailed, "emulator: %w", err)
 	}

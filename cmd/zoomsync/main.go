@@ -5,13 +5,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -20,113 +18,74 @@ import (
 	"github.com/zoomsync/zoomsync/sheet"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise it comes from the module's build info.
-var version = ""
+// version, commit and date can be set at build time with
+// -ldflags "-X main.version=v1.2.3 -X main.commit=... -X main.date=...";
+// otherwise they come from the module's build info and VCS stamp.
+var version, commit, date = "", "", ""
 
 func main() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // Main runs zoomsync with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	err := run(context.Background(), args, stdout, stderr)
+	a, err := execute(context.Background(), args, stdout, stderr)
 	if err == nil {
 		return exitOK
 	}
+	code := exitFailed
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "zoomsync:", ee.err)
+		code = ee.code
+		if ee.err == nil || ee.err.Error() == "" {
+			return code
 		}
-		return ee.code
 	}
-	fmt.Fprintln(stderr, "zoomsync:", err)
-	return exitFailed
+	reportError(a, err, code)
+	return code
 }
 
-const usage = `zoomsync keeps Zoom Scheduler "All Hosts Available" booking pages in step with a team roster.
-
-Usage:
-  zoomsync plan      [--config F] [--json] [--detailed-exitcode]   show what sync would do
-  zoomsync sync      [--config F] [--dry-run] [--force-prune]      make Zoom match the sheet
-  zoomsync validate  [--config F]                                  check the sheet only (no Zoom calls)
-  zoomsync serve     [--config F] [--schedule "CRON"] [--addr A]   run on a schedule, with /healthz and /metrics
-  zoomsync emulator  [--addr 127.0.0.1:8089] [--mode collective|downgrade] [--state F]
-  zoomsync version
-
-Run "zoomsync <command> -h" for a command's flags.
-Exit codes: 0 ok, 1 could not run, 2 changes pending (plan --detailed-exitcode), 3 some rows invalid or failed,
-64 usage error, 75 another run holds the lock.
-`
-
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return &exitError{code: exitUsage}
+// reportError prints the error that ends the run, once: as a JSON log line
+// when the logs are JSON, else as "zoomsync: ...".
+func reportError(a *app, err error, code int) {
+	if a.jsonLogs() {
+		log := a.log
+		if log == nil {
+			log = logx.New(a.stderr, "json", "info")
+		}
+		log.Error(err.Error(), "exit_code", code)
+		return
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "plan":
-		return runPlan(ctx, rest, stdout, stderr)
-	case "sync":
-		return runSync(ctx, rest, stdout, stderr)
-	case "validate":
-		return runValidate(ctx, rest, stdout, stderr)
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
-	case "emulator":
-		return runEmulator(ctx, rest, stdout, stderr)
-	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "zoomsync", versionString())
-		return nil
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	fmt.Fprint(stderr, usage)
-	return fail(exitUsage, "unknown command %q", cmd)
+	fmt.Fprintln(a.stderr, "zoomsync:", err)
 }
 
-func versionString() string {
-	v := version
-	info, ok := debug.ReadBuildInfo()
-	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
-	}
-	if v == "" {
-		v = "dev"
-	}
-	if ok {
-		v += " (" + info.GoVersion + ")"
-	}
-	return v
-}
-
-// common are the flags every config-reading command has.
+// common are the global flags.
 type common struct {
 	config    string
 	logFormat string
 	logLevel  string
+	// format is the log format in force once the config is read.
+	format string
 }
 
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.config, "config", "zoomsync.yaml", "config file `path`")
-	fs.StringVar(&c.logFormat, "log-format", "", "log format: text or json (default from the config, text)")
-	fs.StringVar(&c.logLevel, "log-level", "", "log level: debug, info, warn or error (default from the config, info)")
+func (c *common) jsonLogs() bool {
+	return c.format == "json" || (c.format == "" && c.logFormat == "json")
 }
 
-// parseFlags parses args; -h is not an error, a bad flag is a usage error.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: exitOK}
-		}
-		return &exitError{code: exitUsage}
+// load reads the config for a command and keeps its logger for the final
+// error.
+func (a *app) load(scope config.Scope) (*config.Config, *slog.Logger, error) {
+	out := a.stderr
+	if a.term != nil {
+		out = a.term
 	}
-	if fs.NArg() > 0 {
-		return fail(exitUsage, "%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	cfg, log, err := a.flags.load(scope, out)
+	if log != nil && a.runID != "" {
+		// In JSON on every line; a terminal or cron mail shows one run.
+		log = log.With(logx.Fields("run", a.runID))
 	}
-	return nil
+	if log != nil {
+		a.log = log
+	}
+	return cfg, log, err
 }
 
 // load reads and validates the config and builds the logger.
@@ -153,6 +112,7 @@ func (c *common) load(scope config.Scope, stderr io.Writer) (*config.Config, *sl
 	if c.logFormat != "" {
 		cfg.Log.Format = c.logFormat
 	}
+	c.format = cfg.Log.Format
 	if c.logLevel != "" {
 		cfg.Log.Level = c.logLevel
 	}

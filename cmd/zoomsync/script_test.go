@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -66,6 +67,7 @@ func TestScripts(t *testing.T) {
 			"holdlock":    cmdHoldLock,
 			"csv2sheet":   cmdCSVToSheet,
 			"sheetstatus": cmdSheetStatus,
+			"jsonlines":   cmdJSONLines,
 		},
 	})
 }
@@ -91,7 +93,7 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unsupported: ! emulator")
 	}
 	o := emulator.DefaultOptions()
-	o.RateLimit, o.Seed = 0, 7
+	o.RateLimit, o.Seed, o.Mode = 0, 7, emulator.ModeCollective
 	for _, a := range args {
 		k, v, _ := strings.Cut(a, "=")
 		var err error
@@ -240,4 +242,26 @@ func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
 	l, err := lock.Acquire(ts.MkAbs(args[0]))
 	ts.Check(err)
 	ts.Defer(func() { l.Release() })
+}
+
+// jsonlines FILE KEY checks that every line of FILE is a JSON object and
+// that all of them have the same non-empty string under KEY.
+func cmdJSONLines(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: jsonlines FILE KEY")
+	}
+	var first string
+	lines := strings.Split(strings.TrimRight(ts.ReadFile(args[0]), "\n"), "\n")
+	for i, line := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			ts.Fatalf("line %d is not JSON: %v\n%s", i+1, err, line)
+		}
+		v, _ := m[args[1]].(string)
+		if v == "" || (first != "" && v != first) {
+			ts.Fatalf("line %d: %s is %q, want %q\n%s", i+1, args[1], v, first, line)
+		}
+		first = v
+	}
+	ts.Logf("%d JSON lines, %s %s", len(lines), args[1], first)
 }

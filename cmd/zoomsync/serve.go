@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,32 +24,29 @@ import (
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	schedule := fs.String("schedule", "", `cron spec, e.g. "*/30 * * * *", "@every 15m", "CRON_TZ=Europe/Berlin 0 6 * * 1-5" (default serve.schedule)`)
-	addr := fs.String("addr", "", "HTTP `address` for /healthz, /metrics and /status (default serve.addr, 127.0.0.1:9090)")
-	runNow := fs.Bool("run-now", false, "run once at start, then on the schedule")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(config.ScopeServe, stderr)
+// serveOpts are serve's flags.
+type serveOpts struct {
+	schedule, addr string
+	runNow         bool
+}
+
+func runServe(ctx context.Context, a *app, o serveOpts) error {
+	cfg, log, err := a.load(config.ScopeServe)
 	if err != nil {
 		return err
 	}
-	if *schedule != "" {
-		cfg.Serve.Schedule = *schedule
+	if o.schedule != "" {
+		cfg.Serve.Schedule = o.schedule
 	}
-	if *addr != "" {
-		cfg.Serve.Addr = *addr
+	if o.addr != "" {
+		cfg.Serve.Addr = o.addr
 	}
 	sched, err := cron.ParseStandard(cfg.Serve.Schedule)
 	if err != nil {
 		return fail(exitUsage, "serve: schedule %q is not a cron spec (%v); use 5 fields like \"*/30 * * * *\", a descriptor like \"@every 15m\" or \"@hourly\", optionally prefixed with CRON_TZ=Zone", cfg.Serve.Schedule, err)
 	}
 
-	s := newServer(c, cfg, log)
+	s := newServer(a.flags, cfg, log)
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
 		return fail(exitFailed, "serve: %w", err)
@@ -62,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	return s.serve(ctx, sched, *runNow, sigs, func() {
+	return s.serve(ctx, sched, o.runNow, sigs, func() {
 		log.Info("serving", "schedule", cfg.Serve.Schedule, "http", "http://"+ln.Addr().String(), "next_run", s.nextRun().Format(time.RFC3339))
 	})
 }

@@ -19,9 +19,30 @@ func New(w io.Writer, format, level string) *slog.Logger {
 		lv = slog.LevelInfo
 	}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv, ReplaceAttr: seconds}))
 	}
 	return slog.New(&human{w: w, level: lv, mu: &sync.Mutex{}})
+}
+
+// seconds writes every duration as a number of seconds under a key ending
+// in _seconds ("wait": 2500000000 becomes "wait_seconds": 2.5), as
+// Prometheus and most log pipelines expect.
+func seconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	if !strings.HasSuffix(a.Key, "_seconds") {
+		a.Key += "_seconds"
+	}
+	a.Value = slog.Float64Value(a.Value.Duration().Seconds())
+	return a
+}
+
+// Fields are attributes for machines only: the JSON format has them as
+// top-level fields, while the human format leaves them out because the
+// message already says them in words ("3 created, 1 invalid").
+func Fields(args ...any) slog.Attr {
+	return slog.Group("", args...)
 }
 
 // human prints "message key=value ..." without timestamps (cron and
@@ -53,6 +74,9 @@ func (h *human) Handle(_ context.Context, r slog.Record) error {
 		a.Value = a.Value.Resolve()
 		if a.Equal(slog.Attr{}) {
 			return true
+		}
+		if a.Key == "" && a.Value.Kind() == slog.KindGroup {
+			return true // Fields: for machines only
 		}
 		switch a.Key {
 		case "detail":

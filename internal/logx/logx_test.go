@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHuman(t *testing.T) {
@@ -32,5 +33,33 @@ func TestJSONKeepsFields(t *testing.T) {
 	}
 	if strings.Count(buf.String(), "\n") != 1 {
 		t.Errorf("want one line per record: %q", buf.String())
+	}
+}
+
+func TestJSONDurationsInSeconds(t *testing.T) {
+	var buf bytes.Buffer
+	New(&buf, "json", "info").Info("waited", "wait", 2500*time.Millisecond, "duration_seconds", 3*time.Second, "n", 1)
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["wait_seconds"] != 2.5 || m["duration_seconds"] != float64(3) || m["wait"] != nil {
+		t.Errorf("json line = %s", buf.String())
+	}
+}
+
+func TestFieldsAreForMachines(t *testing.T) {
+	var text, js bytes.Buffer
+	New(&text, "text", "info").Info("3 created", Fields("created", 3, "took", time.Second), "run", "r1")
+	New(&js, "json", "info").Info("3 created", Fields("created", 3, "took", time.Second), "run", "r1")
+	if got, want := text.String(), "3 created run=r1\n"; got != want {
+		t.Errorf("text: got %q, want %q", got, want)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(js.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["created"] != float64(3) || m["took_seconds"] != float64(1) || m["run"] != "r1" {
+		t.Errorf("json line = %s", js.String())
 	}
 }

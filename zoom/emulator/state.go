@@ -12,11 +12,14 @@ import (
 	"time"
 )
 
-// The state file holds every page with its owner, in creation order:
+// The state file holds every page with its owner and kind, in creation
+// order:
 //
-//	{"version":1,"pages":[{"owner":"a@example.com","page":{...}}, ...]}
+//	{"version":1,"pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
 //
-// Tokens, stats, faults and the mode are not saved.
+// "page" is the body GET returns. Without "kind" a page's kind follows its
+// schedule_type. Tokens, stats, faults, knobs, users and the mode are not
+// saved; pending late commits land before the last save.
 const stateVersion = 1
 
 type stateFile struct {
@@ -26,6 +29,7 @@ type stateFile struct {
 
 type statePage struct {
 	Owner string          `json:"owner"`
+	Kind  PageKind        `json:"kind,omitempty"`
 	Page  json.RawMessage `json:"page"`
 }
 
@@ -103,7 +107,7 @@ func (e *Emulator) snapshot() []byte {
 	e.mu.Lock()
 	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all))}
 	for i, rec := range e.all {
-		sf.Pages[i] = statePage{Owner: rec.page.Owner, Page: rec.raw}
+		sf.Pages[i] = statePage{Owner: rec.page.Owner, Kind: rec.page.Kind, Page: rec.raw}
 	}
 	e.mu.Unlock()
 	var buf bytes.Buffer
@@ -168,6 +172,10 @@ func (e *Emulator) load() error {
 			return corrupt("page %d: %v", i, err)
 		}
 		p.Owner = normEmail(sp.Owner)
+		p.Kind = sp.Kind
+		if p.Kind == "" {
+			p.Kind = kindOf(p.ScheduleType)
+		}
 		switch {
 		case !validEmail(p.Owner):
 			return corrupt("page %d: owner %q is not an email", i, sp.Owner)
@@ -175,9 +183,11 @@ func (e *Emulator) load() error {
 			return corrupt("page %d: missing or duplicate schedule_id %q", i, p.ScheduleID)
 		case p.Slug == "":
 			return corrupt("page %d: missing slug", i)
-		case p.Status != statusCancelled && e.slugTaken(p.Owner, p.Slug, nil):
-			return corrupt("page %d: slug %q used twice", i, p.Slug)
+		case p.Kind != KindAllHosts && p.Kind != KindAnyHost && p.Kind != KindOneToOne:
+			return corrupt("page %d: unknown kind %q", i, p.Kind)
 		}
+		// Two live pages of one owner may share a slug: a late commit can
+		// make them.
 		if !e.restrict { // so that their user ids resolve again
 			e.addUser(p.Owner)
 			for _, r := range p.AvailabilityRules {

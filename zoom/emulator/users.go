@@ -81,6 +81,7 @@ func (e *Emulator) addUser(email string) *user {
 	u := newUser(email)
 	e.users[email] = u
 	e.userIDs[u.id] = email
+	e.userList = append(e.userList, u)
 	return u
 }
 
@@ -174,4 +175,61 @@ func (e *Emulator) getUser(w http.ResponseWriter, _ *http.Request, ref string) {
 		SchedulingURL string `json:"scheduling_url"`
 		TimeZone      string `json:"time_zone"`
 	}{u.displayName, u.slug, userURL(u), defaultTimeZone})
+}
+
+// accountUser is an item of GET /v2/users (documented,
+// docs/zoom-api.md#users).
+type accountUser struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Status    string `json:"status"`
+}
+
+// names splits the display name: the first word, then the rest (inferred).
+func (u *user) names() (first, last string) {
+	first, last, _ = strings.Cut(u.displayName, " ")
+	return first, last
+}
+
+// listUsers is GET /v2/users?status=&page_size=&next_page_token=
+// (documented, docs/zoom-api.md#users): the account's users in the order
+// the emulator first saw them (Options.AdminEmail, Options.Users, then any
+// user_id or host a request named), paginated like the other lists
+// (docs/zoom-api.md#pagination). Every user is active (inferred): status
+// inactive or pending lists nobody, and another status is a code-300
+// validation error.
+func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, _ string) {
+	status := r.URL.Query().Get("status")
+	switch status {
+	case "", "active", "inactive", "pending":
+	default:
+		writeValidation(w, []fieldError{{"status", "status must be active, inactive or pending."}})
+		return
+	}
+	e.mu.Lock()
+	users := e.userList
+	if status != "" && status != "active" {
+		users = nil
+	}
+	idx, next, errs := e.paginate(r, "users", status, len(users), func(int) bool { return true })
+	items := make([]accountUser, len(idx))
+	for n, i := range idx {
+		u := users[i]
+		first, last := u.names()
+		items[n] = accountUser{ID: u.id, Email: u.email, FirstName: first, LastName: last, Status: "active"}
+	}
+	total := len(users)
+	e.mu.Unlock()
+	if errs != nil {
+		writeValidation(w, errs)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		PageSize      int           `json:"page_size"`
+		TotalRecords  int           `json:"total_records"`
+		NextPageToken string        `json:"next_page_token"`
+		Users         []accountUser `json:"users"`
+	}{e.pageSize(r), total, next, items})
 }
