@@ -18,17 +18,21 @@ import (
 type Mode string
 
 const (
-	// ModeDowngrade, the default, does what admins observe today (observed):
+	// ModeDowngrade, the default, does what admins observe today (observed,
+	// docs/zoom-api.md#multi-host-pages):
 	// pool fields and schedule_type "multiple" are ignored, and the page is
 	// One to One, owned by user_id, with only the owner's availability rule.
 	ModeDowngrade Mode = "downgrade"
 	// ModeCollective stores what the request asks for: schedule_type as sent
 	// and every availability rule, as an All Hosts Available page. Nobody has
-	// observed this on the live API; it rehearses the day Zoom honours it.
+	// observed this on the live API (inferred,
+	// docs/zoom-api.md#multi-host-pages); it rehearses the day Zoom honours
+	// it.
 	ModeCollective Mode = "collective"
 	// ModeAnyHost stores an Any Host Available (round robin) page that reads
 	// back exactly like a collective one through list and GET; only the
-	// analytics report counts it differently (inferred).
+	// analytics report counts it differently (inferred,
+	// docs/zoom-api.md#analytics).
 	ModeAnyHost Mode = "anyhost"
 )
 

@@ -53,8 +53,9 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, _ string) 
 		writeOAuthError(w, 4702, "Invalid client_id or client_secret", "invalid_client")
 		return
 	}
-	// Inferred: Zoom's table has no code for a bad account_id; these answer
-	// 400 invalid_request with a reason that says what is wrong.
+	// Inferred (docs/zoom-api.md#auth): Zoom's table has no code for a bad
+	// account_id; these answer 400 invalid_request with a reason that says
+	// what is wrong.
 	switch acct := r.Form.Get("account_id"); {
 	case acct == "":
 		writeOAuthError(w, 4706, "Missing account_id.", "invalid_request")
