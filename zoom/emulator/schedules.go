@@ -253,15 +253,6 @@ func (e *Emulator) createSchedule(w http.ResponseWriter, r *http.Request, _ stri
 	writeRaw(w, http.StatusCreated, raw)
 }
 
-// create validates b and stores the page for owner; e.mu is held.
-func (e *Emulator) create(owner *user, b *scheduleBody, mode Mode) (*record, []fieldError) {
-	p, errs := e.build(owner, b, mode, false)
-	if errs != nil {
-		return nil, errs
-	}
-	return e.store(p), nil
-}
-
 // build validates b and fills in Zoom's defaults for a page of owner made
 // through the API, without storing it; e.mu is held. dupSlug allows a slug
 // another live page of owner has.
