@@ -145,7 +145,7 @@ func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ strin
 			if n > 0 {
 				body.WriteByte(',')
 			}
-			body.Write(recs[i].raw)
+			body.Write(recs[i].item)
 		}
 		body.WriteString(`]}`)
 	}
