@@ -110,7 +110,8 @@
 // The fault knobs are no Zoom behaviour; they produce on demand what Zoom
 // and networks do now and then (docs/zoom-api.md#faults): latency, random
 // 5xx, scripted errors (Fault), a create that is stored but whose answer is
-// dropped, a create that lands after the client gave up (LateCommit), a
+// dropped, a create that lands late, after the client may have given up
+// (LateCommit, CommitPending), a
 // delay after a write is stored (CommitDelay), 500 after commit, Retry-After
 // as an HTTP date, a daily limit and an analytics report that cannot be
 // read. Each is settable through Options, SetKnobs and POST
