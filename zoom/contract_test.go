@@ -2,9 +2,12 @@ package zoom_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -27,6 +30,7 @@ type contractEnv struct {
 	emu     *emulator.Emulator
 	checker *contract.Checker
 	url     string
+	opts    emulator.Options
 }
 
 func newContractEnv(t *testing.T, mode emulator.Mode, opts ...func(*emulator.Options)) *contractEnv {
@@ -61,7 +65,7 @@ func newContractEnv(t *testing.T, mode emulator.Mode, opts ...func(*emulator.Opt
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &contractEnv{client: c, emu: emu, checker: checker, url: srv.URL}
+	return &contractEnv{client: c, emu: emu, checker: checker, url: srv.URL, opts: eo}
 }
 
 // noViolations fails the test with every violation the checker recorded.
@@ -141,7 +145,7 @@ func enginePatch(hosts ...string) *zoom.SchedulePatch {
 func TestContractClientAndEmulator(t *testing.T) {
 	for _, mode := range []emulator.Mode{emulator.ModeCollective, emulator.ModeDowngrade} {
 		t.Run(string(mode), func(t *testing.T) {
-			e := newContractEnv(t, mode)
+			e := newContractEnv(t, mode, func(o *emulator.Options) { o.PageSizeMax = 2 })
 			c, ctx := e.client, context.Background()
 			const a, b, d = "owner@example.com", "b@example.com", "d@example.com"
 
@@ -204,6 +208,23 @@ func TestContractClientAndEmulator(t *testing.T) {
 			if _, err := c.GetUser(ctx, b); err != nil {
 				t.Errorf("user: %v", err)
 			}
+			// The account's users (Users API, patch 4): the admin and every
+			// host seen so far, two to a page (PageSizeMax) so that
+			// next_page_token is followed too.
+			var users int
+			for u, err := range c.AllUsers(ctx, zoom.UserStatusActive) {
+				if err != nil {
+					t.Errorf("all users: %v", err)
+					break
+				}
+				if u.Email == "" || u.ID == "" {
+					t.Errorf("all users: %+v", u)
+				}
+				users++
+			}
+			if users < 4 {
+				t.Errorf("all users: %d users, want the admin and the 3 hosts", users)
+			}
 			// A user without a Scheduler profile.
 			if _, err := c.GetUser(ctx, "not-a-user"); err == nil {
 				t.Error("user without Scheduler: no error")
@@ -221,7 +242,7 @@ func TestContractClientAndEmulator(t *testing.T) {
 			e.noViolations(t)
 			ops := e.checker.Operations()
 			for _, op := range []string{"list_schedules", "get_schedule", "insert_schedule", "patch_schedule",
-				"delete_schedules", "list_availability", "get_user"} {
+				"delete_schedules", "list_availability", "get_user", "users"} {
 				if ops[op] == 0 {
 					t.Errorf("operation %s was not exercised", op)
 				}
@@ -379,13 +400,14 @@ func TestContractTypes(t *testing.T) {
 		}
 		return s
 	}
-	listed := func(op string) *openapi3.Schema { // the items of a list answer
-		s := contract.Property(resp(op), "items")
-		if s == nil || s.Items == nil {
-			t.Fatalf("%s: no items", op)
+	listedAs := func(s *openapi3.Schema, name string) *openapi3.Schema { // the items of a list answer
+		p := contract.Property(s, name)
+		if p == nil || p.Items == nil {
+			t.Fatalf("no %s in %v", name, s.Properties)
 		}
-		return s.Items.Value
+		return p.Items.Value
 	}
+	listed := func(op string) *openapi3.Schema { return listedAs(resp(op), "items") }
 	const (
 		list  = "GET /scheduler/schedules"
 		get   = "GET /scheduler/schedules/{scheduleId}"
@@ -403,6 +425,8 @@ func TestContractTypes(t *testing.T) {
 		{"client list", resp(list), zoom.SchedulePage{}},
 		{"client availability", resp(avail), zoom.AvailabilityPage{}},
 		{"client user", resp("GET /scheduler/users/{userId}"), zoom.User{}},
+		{"client account user", listedAs(resp("GET /users"), "users"), zoom.AccountUser{}},
+		{"client account users", resp("GET /users"), zoom.AccountUserPage{}},
 		{"emulator page from get", resp(get), emulator.Page{}},
 		{"emulator page from list", listed(list), emulator.Page{}},
 	}
@@ -419,5 +443,128 @@ func TestContractTypes(t *testing.T) {
 	}
 	if got := contract.CheckType(req("POST /scheduler/schedules"), wrong{}); len(got) != 2 {
 		t.Errorf("CheckType(wrong) = %q, want 2 findings", got)
+	}
+}
+
+// get sends a GET for target (a path with its query, under the server) with
+// a bearer token from the emulator, the way a client would, and returns the
+// status and body. It is for operations the client has no method for yet.
+func (e *contractEnv) get(t *testing.T, target string) (int, []byte) {
+	t.Helper()
+	o := e.opts
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/oauth/token?grant_type=account_credentials&account_id="+o.AccountID, nil)
+	req.SetBasicAuth(o.ClientID, o.ClientSecret)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if status, body := send(t, req); status != http.StatusOK || json.Unmarshal(body, &tok) != nil {
+		t.Fatalf("token: %d %s", status, body)
+	}
+	req, _ = http.NewRequest(http.MethodGet, e.url+target, nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	return send(t, req)
+}
+
+func send(t *testing.T, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// TestContractAnalytics checks the emulator's analytics answers (report,
+// validation error, missing scope, not found) against the document, with
+// plain requests, and the client's analytics call through
+// getAnalyticsThroughClient.
+func TestContractAnalytics(t *testing.T) {
+	e := newContractEnv(t, emulator.ModeCollective)
+	ctx := context.Background()
+	const a, b = "owner@example.com", "b@example.com"
+	if _, err := e.client.CreateSchedule(ctx, a, engineCreateBody("team-one", a, b)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.emu.CreateWebAppPage(a, emulator.WebAppPage{Summary: "Robin", Slug: "robin", Hosts: []string{a, b},
+		Kind: emulator.KindAnyHost}); err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+
+	status, body := e.get(t, "/v2/scheduler/analytics?user_id="+a+"&from="+from.Format(time.RFC3339)+"&to="+to.Format(time.RFC3339))
+	var report struct {
+		LastNDays map[string]int `json:"last_n_days"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &report) != nil {
+		t.Fatalf("analytics: %d %s", status, body)
+	}
+	if report.LastNDays["all_host_available"] != 1 || report.LastNDays["any_host_available"] != 1 {
+		t.Errorf("analytics counts %v, want one page of each multi-host kind", report.LastNDays)
+	}
+	if status, _ := e.get(t, "/v2/scheduler/analytics?user_id=all&time_zone=UTC"); status != http.StatusOK {
+		t.Errorf("analytics for all: %d", status)
+	}
+	if status, _ := e.get(t, "/v2/scheduler/analytics?from=yesterday"); status != http.StatusBadRequest {
+		t.Errorf("analytics with a bad from: %d", status)
+	}
+	for _, st := range []int{http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError} {
+		if err := e.emu.SetKnobs(emulator.Knobs{AnalyticsStatus: new(st)}); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := e.get(t, "/v2/scheduler/analytics?user_id="+a); status != st {
+			t.Errorf("analytics with AnalyticsStatus %d: %d", st, status)
+		}
+	}
+	if err := e.emu.SetKnobs(emulator.Knobs{AnalyticsStatus: new(0)}); err != nil {
+		t.Fatal(err)
+	}
+
+	if wired, err := getAnalyticsThroughClient(ctx, e.client, a, from, to); wired && err != nil {
+		t.Errorf("GetAnalytics: %v", err)
+	}
+	e.noViolations(t)
+	if n := e.checker.Operations()["report_analytics"]; n == 0 {
+		t.Error("report_analytics was not exercised")
+	}
+}
+
+// getAnalyticsThroughClient is where the client's analytics call joins the
+// contract tests: its request is checked against the document and its
+// answer decoded into the client's types. Client.GetAnalytics is not on
+// this branch yet, so it reports wired = false. Once it is, replace the body
+// with
+//
+//	_, err := c.GetAnalytics(ctx, userID, from, to)
+//	return true, err
+//
+// and add {"client analytics", resp("GET /scheduler/analytics"),
+// zoom.Analytics{}} to TestContractTypes. TestContractAnalyticsClientWired
+// fails until then.
+func getAnalyticsThroughClient(ctx context.Context, c *zoom.Client, userID string, from, to time.Time) (wired bool, err error) {
+	_, _, _, _, _ = ctx, c, userID, from, to
+	return false, nil
+}
+
+// TestContractAnalyticsClientWired fails when the client has GetAnalytics
+// but the contract tests do not call it.
+func TestContractAnalyticsClientWired(t *testing.T) {
+	_, has := reflect.TypeFor[*zoom.Client]().MethodByName("GetAnalytics")
+	e := newContractEnv(t, emulator.ModeDowngrade)
+	wired, err := getAnalyticsThroughClient(context.Background(), e.client, "owner@example.com", time.Time{}, time.Time{})
+	if wired && err != nil {
+		t.Errorf("GetAnalytics: %v", err)
+	}
+	e.noViolations(t)
+	if has && !wired {
+		t.Error("zoom.Client has GetAnalytics: call it in getAnalyticsThroughClient (see its comment)")
+	}
+	if wired && !has {
+		t.Error("getAnalyticsThroughClient says wired, but zoom.Client has no GetAnalytics")
 	}
 }
