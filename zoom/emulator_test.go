@@ -18,8 +18,16 @@ import (
 
 const owner = "owner@example.com"
 
-// start runs an emulator on loopback and a real client against it.
+// start runs an emulator on loopback, behind the contract check, and a
+// real client against it.
 func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulator.Emulator) {
+	t.Helper()
+	c, srv := startServer(t, emo, co)
+	return c, srv.Emulator
+}
+
+// startServer is start, returning the server.
+func startServer(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulatortest.Server) {
 	t.Helper()
 	eo := emulator.DefaultOptions()
 	eo.RateLimit = 0
@@ -28,7 +36,7 @@ func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*
 	if emo != nil {
 		emo(&eo)
 	}
-	srv := emulatortest.Start(t, eo)
+	srv := emulatortest.Start(t, eo, emulatortest.Contract())
 	o := srv.ClientOptions()
 	o.RateLimit, o.MinBackoff, o.MaxBackoff = 10000, time.Millisecond, 10*time.Millisecond
 	if co != nil {
@@ -38,16 +46,17 @@ func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, srv.Emulator
+	return c, srv
 }
 
+// page is a create body as the sync engine sends it, with one rule per host.
 func page(slug string, hosts ...string) *zoom.ScheduleCreate {
 	hours := &zoom.WeeklyHours{Mon: []zoom.TimeRange{{Start: "09:00", End: "17:00"}}}
 	rules := make([]zoom.AvailabilityRule, len(hosts))
 	for i, h := range hosts {
 		rules[i] = zoom.AvailabilityRule{Email: h, UseCustom: true, TimeZone: "UTC", SegmentsRecurrence: hours}
 	}
-	return &zoom.ScheduleCreate{Summary: "Team " + slug, Duration: 30, Slug: slug, ScheduleType: zoom.ScheduleTypeMultiple,
+	return &zoom.ScheduleCreate{Summary: "Team " + slug, Duration: 30, Capacity: 1, Slug: slug, ScheduleType: zoom.ScheduleTypeMultiple,
 		AvailabilityOverride: true, AvailabilityRules: rules, TimeZone: "UTC"}
 }
 
@@ -174,10 +183,12 @@ func TestCreatePatchDeleteRoundTrip(t *testing.T) {
 }
 
 func TestBothErrorShapesFromEmulator(t *testing.T) {
-	c, _ := start(t, nil, nil)
+	c, srv := startServer(t, nil, nil)
 	ctx := context.Background()
 	bad := page("x", owner, "b@example.com") // slug too short
 	bad.Duration = 5
+	srv.Expect("/slug: minimum string length is 3")
+	srv.Expect("/duration: number must be at least 15")
 	_, err := c.CreateSchedule(ctx, owner, bad)
 	var ae *zoom.APIError
 	if !errors.As(err, &ae) || ae.Status != 400 || ae.Code != 300 || len(ae.Fields) < 2 {
@@ -374,7 +385,9 @@ func TestUsersAndAvailability(t *testing.T) {
 // adds (limiter, token cache, JSON, error handling).
 func BenchmarkClientOverhead(b *testing.B) {
 	// A limiter far above the call rate, so the numbers are the client's
-	// own work; pacing is measured by BenchmarkLimiterHoldsRate.
+	// own work; pacing is measured by BenchmarkLimiterHoldsRate. The
+	// contract check is off: it would be measured with the client.
+	b.Setenv(emulatortest.EnvContract, "0")
 	c, emu := start(b, nil, func(o *zoom.Options) { o.RateLimit = 1e9 })
 	ctx := context.Background()
 	s, err := c.CreateSchedule(ctx, owner, page("sales", owner, "b@example.com"))

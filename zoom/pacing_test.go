@@ -47,7 +47,7 @@ func startVirtual(t *testing.T, clk *vclock, emo func(*emulator.Options), co fun
 	if emo != nil {
 		emo(&eo)
 	}
-	srv := emulatortest.Start(t, eo)
+	srv := emulatortest.Start(t, eo, emulatortest.Contract())
 	o := srv.ClientOptions()
 	o.Now, o.Sleep = clk.Now, clk.Sleep
 	if co != nil {

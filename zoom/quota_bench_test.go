@@ -42,7 +42,7 @@ func sharedQuotaRun(b *testing.B, rate float64) {
 	)
 	eo := emulator.DefaultOptions()
 	eo.RateLimit, eo.Latency, eo.Seed = limit, 20*time.Millisecond, 1
-	srv := emulatortest.Start(b, eo)
+	srv := emulatortest.Start(b, eo, emulatortest.Contract())
 	o := srv.ClientOptions()
 	o.RateLimit, o.QuotaShare = rate, 50
 	c, err := zoom.New(o)

@@ -1,24 +1,97 @@
 // Package emulatortest runs a Zoom Scheduler emulator on loopback for tests
 // and benchmarks, and points a real client at it.
+//
+// With Contract (or ZOOMSYNC_CONTRACT=1 in the environment) every /v2
+// request and response is validated against Zoom's published Scheduler
+// OpenAPI document as patched in zoom/internal/contract, and each violation
+// fails the test (docs/zoom-api.md#spec-patches-and-the-allow-list).
 package emulatortest
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
+	"github.com/zoomsync/zoomsync/zoom/internal/contract"
 )
+
+// EnvContract names the environment variable that overrides the Contract
+// option for every Start of the process: "1" checks every server, "0" none.
+// Other values, or none, leave it to the option.
+const EnvContract = "ZOOMSYNC_CONTRACT"
 
 // Server is an emulator behind an HTTP server on loopback.
 type Server struct {
 	*emulator.Server
 	Opts emulator.Options // what it was started with
+
+	mu     sync.Mutex
+	expect map[string]bool // violation substring → seen; nil without the check
+}
+
+// Expect declares that the test sends, on purpose, a request the document
+// forbids (to see the emulator's error answer): violations containing
+// substr are not reported, and one must occur or the test fails. Without
+// the contract check it does nothing.
+func (s *Server) Expect(substr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.expect != nil {
+		s.expect[substr] = false
+	}
+}
+
+// expected reports whether v is an expected violation, and marks it seen.
+func (s *Server) expected(v string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := false
+	for sub := range s.expect {
+		if strings.Contains(v, sub) {
+			s.expect[sub], ok = true, true
+		}
+	}
+	return ok
+}
+
+// Option changes how Start runs the server.
+type Option func(*settings)
+
+type settings struct {
+	contract bool
+}
+
+// Contract puts the contract checker in front of the emulator: each /v2
+// request (method, path, query, body) and each answer (status, rate-limit
+// headers, body) must match the patched document. Every violation is
+// reported with tb.Errorf when the test ends.
+func Contract() Option {
+	return func(s *settings) { s.contract = true }
 }
 
 // Start runs an emulator with opts on loopback (emulator.ListenLoopback)
 // until the test ends.
-func Start(tb testing.TB, opts emulator.Options) *Server {
+func Start(tb testing.TB, opts emulator.Options, options ...Option) *Server {
 	tb.Helper()
+	var set settings
+	for _, o := range options {
+		o(&set)
+	}
+	switch os.Getenv(EnvContract) {
+	case "1":
+		set.contract = true
+	case "0":
+		set.contract = false
+	}
 	srv, err := emulator.ListenLoopback(opts)
 	if err != nil {
 		tb.Fatal(err)
@@ -28,7 +101,89 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 			tb.Errorf("closing the emulator: %v", err)
 		}
 	})
-	return &Server{Server: srv, Opts: opts}
+	s := &Server{Server: srv, Opts: opts}
+	if set.contract {
+		s.expect = map[string]bool{}
+		if err := s.checkContract(tb); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}
+
+// checkContract serves srv's emulator again on a second loopback port,
+// behind the contract checker, and points srv's URL and Addr there, so that
+// ClientOptions, APIURL and TokenURL lead through the checker. The
+// emulator's own port stays open but unused.
+func (s *Server) checkContract(tb testing.TB) error {
+	srv := s.Server
+	doc, err := contract.Default()
+	if err != nil {
+		return err
+	}
+	checker, err := contract.New(doc)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	front := &http.Server{Handler: checker.Handler(srv.Emulator), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = front.Serve(ln)
+	}()
+	srv.URL, srv.Addr = "http://"+ln.Addr().String(), ln.Addr()
+	tb.Cleanup(func() {
+		// Let requests in flight finish, so that their violations count.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := front.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			tb.Errorf("closing the contract checker: %v", err)
+		}
+		_ = front.Close()
+		<-done
+		var found []string
+		for _, v := range checker.Violations() {
+			if !s.expected(v) {
+				found = append(found, v)
+			}
+		}
+		for _, v := range summarize(found) {
+			tb.Errorf("contract: %s", v)
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for sub, seen := range s.expect {
+			if !seen {
+				tb.Errorf("contract: no violation mentions %q, which the test expected", sub)
+			}
+		}
+	})
+	return nil
+}
+
+// summarize lists each distinct violation once, in the order first seen,
+// with how often it occurred.
+func summarize(vs []string) []string {
+	count := map[string]int{}
+	var order []string
+	for _, v := range vs {
+		if count[v] == 0 {
+			order = append(order, v)
+		}
+		count[v]++
+	}
+	out := make([]string, len(order))
+	for i, v := range order {
+		out[i] = v
+		if n := count[v]; n > 1 {
+			out[i] = fmt.Sprintf("%s (%d times)", v, n)
+		}
+	}
+	return out
 }
 
 // ClientOptions point a zoom.Client at the server with the credentials it

@@ -1,11 +1,13 @@
 package contract
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -80,7 +82,14 @@ func (c *Checker) Handler(next http.Handler) http.Handler {
 
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		if in != nil {
+		switch {
+		case in == nil:
+		case rec.hijacked:
+			// The connection was closed without an answer (a dropped
+			// response): there is nothing to check.
+		case !rec.wrote && r.Context().Err() != nil:
+			// The client gave up before an answer was written.
+		default:
 			c.checkResponse(in, rec)
 		}
 	})
@@ -193,9 +202,25 @@ func flatten(err error) []string {
 // body.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
-	body   bytes.Buffer
+	status   int
+	wrote    bool
+	hijacked bool
+	body     bytes.Buffer
+}
+
+// Hijack passes the connection on, so that a handler that closes it
+// without an answer (the emulator's dropped responses) does so behind the
+// checker too.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	conn, rw, err := hj.Hijack()
+	if err == nil {
+		r.hijacked = true
+	}
+	return conn, rw, err
 }
 
 func (r *recorder) WriteHeader(status int) {
