@@ -33,6 +33,12 @@ type Server struct {
 	*emulator.Server
 	Opts emulator.Options // what it was started with
 
+	front     *http.Server
+	done      chan struct{} // closed when front stops serving
+	active    atomic.Int64  // requests front is serving
+	closeOnce sync.Once
+	closeErr  error
+
 	mu     sync.Mutex
 	expect map[string]bool // violation substring → seen; nil without the check
 }
@@ -77,8 +83,13 @@ func Contract() Option {
 	return func(s *settings) { s.contract = true }
 }
 
-// Start runs an emulator with opts on loopback (emulator.ListenLoopback)
-// until the test ends.
+// Start runs an emulator with opts on loopback until the test ends.
+//
+// The emulator is served by a server of this package on its own loopback
+// port (srv.URL and srv.Addr point there; the port emulator.ListenLoopback
+// opened stays unused), which Close shuts at once: http.Server.Shutdown
+// would wait 5 s for any connection the client's transport opened but
+// never used.
 func Start(tb testing.TB, opts emulator.Options, options ...Option) *Server {
 	tb.Helper()
 	var set settings
@@ -95,84 +106,98 @@ func Start(tb testing.TB, opts emulator.Options, options ...Option) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			tb.Errorf("closing the emulator: %v", err)
-		}
-	})
 	s := &Server{Server: srv, Opts: opts}
+	var h http.Handler = srv.Emulator
+	var checker *contract.Checker
 	if set.contract {
-		s.expect = map[string]bool{}
-		if err := s.checkContract(tb); err != nil {
+		if checker, err = newChecker(); err != nil {
+			_ = srv.Close()
 			tb.Fatal(err)
 		}
+		h = checker.Handler(h)
+		s.expect = map[string]bool{}
 	}
+	if err := s.serve(h); err != nil {
+		_ = srv.Close()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("closing the emulator: %v", err)
+		}
+		if checker != nil {
+			s.report(tb, checker)
+		}
+	})
 	return s
 }
 
-// checkContract serves srv's emulator again on a second loopback port,
-// behind the contract checker, and points srv's URL and Addr there, so that
-// ClientOptions, APIURL and TokenURL lead through the checker. The
-// emulator's own port stays open but unused.
-func (s *Server) checkContract(tb testing.TB) error {
-	srv := s.Server
+func newChecker() (*contract.Checker, error) {
 	doc, err := contract.Default()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	checker, err := contract.New(doc)
-	if err != nil {
-		return err
-	}
+	return contract.New(doc)
+}
+
+// serve serves h on a new loopback port and points s's URL and Addr there,
+// so that ClientOptions, APIURL and TokenURL lead to it.
+func (s *Server) serve(h http.Handler) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	var active atomic.Int64 // requests being served
-	checked := checker.Handler(srv.Emulator)
-	front := &http.Server{
+	s.front = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			active.Add(1)
-			defer active.Add(-1)
-			checked.ServeHTTP(w, r)
+			s.active.Add(1)
+			defer s.active.Add(-1)
+			h.ServeHTTP(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	done := make(chan struct{})
+	s.done = make(chan struct{})
 	go func() {
-		defer close(done)
-		_ = front.Serve(ln)
+		defer close(s.done)
+		_ = s.front.Serve(ln)
 	}()
-	srv.URL, srv.Addr = "http://"+ln.Addr().String(), ln.Addr()
-	tb.Cleanup(func() {
-		// The test is over: close every connection at once (Shutdown
-		// would wait 5 s for a connection the client opened but never
-		// used), then give handlers still running, which see their
-		// requests cancelled, up to 5 s to finish so that their
-		// violations count.
-		_ = front.Close()
-		<-done
-		for deadline := time.Now().Add(5 * time.Second); active.Load() > 0 && time.Now().Before(deadline); {
+	s.URL, s.Addr = "http://"+ln.Addr().String(), ln.Addr()
+	return nil
+}
+
+// Close closes every connection at once, gives handlers still running
+// (their requests are cancelled) up to 5 s to finish, and then closes the
+// emulator. The test's end calls it; later calls return the first result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		_ = s.front.Close()
+		<-s.done
+		for deadline := time.Now().Add(5 * time.Second); s.active.Load() > 0 && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
-		var found []string
-		for _, v := range checker.Violations() {
-			if !s.expected(v) {
-				found = append(found, v)
-			}
-		}
-		for _, v := range summarize(found) {
-			tb.Errorf("contract: %s", v)
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for sub, seen := range s.expect {
-			if !seen {
-				tb.Errorf("contract: no violation mentions %q, which the test expected", sub)
-			}
-		}
+		s.closeErr = s.Server.Close()
 	})
-	return nil
+	return s.closeErr
+}
+
+// report fails the test with each violation the checker recorded that the
+// test did not expect, and with each expectation no violation met.
+func (s *Server) report(tb testing.TB, checker *contract.Checker) {
+	var found []string
+	for _, v := range checker.Violations() {
+		if !s.expected(v) {
+			found = append(found, v)
+		}
+	}
+	for _, v := range summarize(found) {
+		tb.Errorf("contract: %s", v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sub, seen := range s.expect {
+		if !seen {
+			tb.Errorf("contract: no violation mentions %q, which the test expected", sub)
+		}
+	}
 }
 
 // summarize lists each distinct violation once, in the order first seen,
