@@ -15,6 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zoomsync/zoomsync/sheet"
+	"github.com/zoomsync/zoomsync/zoom"
+	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
 // Config is the whole configuration file.
@@ -85,11 +87,13 @@ type Zoom struct {
 	QuotaShare   float64       `yaml:"quota_share"` // percent of the account's rate limit, 1-100
 	Concurrency  int           `yaml:"concurrency"`
 	Timeout      time.Duration `yaml:"timeout"`
-	// MaxRetries is how many times one call is tried again after a server
-	// error (500, 502, 503, 504) or a network failure; 0 takes the client's
-	// default (10) and -1 never retries. Per-second rate limits (429) are
-	// not counted: they are waited out. A create whose answer was lost is
-	// never sent again before the owner's pages are listed.
+	// MaxRetries is zoom.Options.MaxRetries, passed unchanged: how many
+	// times one call is tried again after a server error (500, 502, 503,
+	// 504) or a network failure; 0 takes the client's default
+	// (zoom.DefaultMaxRetries, 10) and -1 never retries. Per-second rate
+	// limits (429) are not counted: they are waited out. A create whose
+	// answer was lost is never sent again before the owner's pages are
+	// listed.
 	MaxRetries int `yaml:"max_retries"`
 }
 
@@ -102,11 +106,11 @@ type Emulator struct {
 	DropPostRate float64       `yaml:"drop_post_rate"`
 }
 
-// Emulator modes.
+// Emulator modes (the emulator's, as strings).
 const (
-	ModeDowngrade  = "downgrade"
-	ModeCollective = "collective"
-	ModeAnyHost    = "anyhost"
+	ModeDowngrade  = string(emulator.ModeDowngrade)
+	ModeCollective = string(emulator.ModeCollective)
+	ModeAnyHost    = string(emulator.ModeAnyHost)
 )
 
 // Sync holds the engine's policy.
@@ -234,7 +238,10 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() +
 func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // Default returns the configuration used for every key the file leaves out.
+// The Zoom client's and the emulator's defaults come from their packages;
+// zoom.max_retries stays 0, which the client reads as its default.
 func Default() *Config {
+	emu := emulator.DefaultOptions()
 	return &Config{
 		Source: Source{Type: SourceGSheet, Credentials: CredentialsADC},
 		Defaults: Defaults{
@@ -243,14 +250,14 @@ func Default() *Config {
 			Availability: "Mon-Fri 09:00-17:00",
 		},
 		Zoom: Zoom{
-			APIURL:      "https://api.zoom.us/v2",
-			OAuthURL:    "https://zoom.us/oauth/token",
+			APIURL:      zoom.DefaultAPIURL,
+			OAuthURL:    zoom.DefaultTokenURL,
 			RateLimit:   RateLimit{Auto: true},
-			QuotaShare:  50,
+			QuotaShare:  zoom.DefaultQuotaShare,
 			Concurrency: 4,
-			Timeout:     30 * time.Second,
+			Timeout:     zoom.DefaultTimeout,
 		},
-		Emulator: Emulator{Mode: ModeDowngrade, RateLimit: 30},
+		Emulator: Emulator{Mode: string(emu.Mode), RateLimit: emu.RateLimit},
 		Sync: Sync{
 			OnDowngrade:     OnDowngradeDelete,
 			Prune:           PruneOff,
