@@ -17,12 +17,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 )
 
 const testSecret = "s3cr3t-client-secret-value"
 
 // setup returns a client pointed at a test server whose mux the test fills
-// in; /oauth/token answers with a fresh token per call.
+// in; /oauth/token answers with a fresh token per call. The client runs on
+// a virtual clock: its back-offs and pacing cost no real time.
 func setup(t *testing.T, mod ...func(*Options)) (*Client, *http.ServeMux, *atomic.Int32) {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -50,6 +53,8 @@ func setup(t *testing.T, mod ...func(*Options)) (*Client, *http.ServeMux, *atomi
 		AccountID: "acc", ClientID: "cid", ClientSecret: testSecret,
 		RateLimit: 1000, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
 	}
+	clk := pacertest.NewClock()
+	opts.Now, opts.Sleep = clk.Now, clk.Sleep
 	for _, m := range mod {
 		m(&opts)
 	}
