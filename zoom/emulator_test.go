@@ -45,6 +45,7 @@ func startAt(t testing.TB, clk *pacertest.Clock, emo func(*emulator.Options), co
 	srv := emulatortest.Start(t, eo)
 	o := srv.ClientOptions()
 	o.RateLimit, o.MinBackoff, o.MaxBackoff = 10000, time.Millisecond, 10*time.Millisecond
+	o.HTTPClient = closedAtCleanup(t)
 	if clk != nil {
 		o.Now, o.Sleep = clk.Now, clk.Sleep
 	}
@@ -56,6 +57,16 @@ func startAt(t testing.TB, clk *pacertest.Clock, emo func(*emulator.Options), co
 		t.Fatal(err)
 	}
 	return c, srv.Emulator, clk
+}
+
+// closedAtCleanup is an HTTP client whose idle connections are closed when
+// the test ends, before the emulator shuts down: concurrent calls can leave
+// a connection that was dialled but never used, and the server's Shutdown
+// waits 5 s for such a one before it counts it idle.
+func closedAtCleanup(t testing.TB) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 func page(slug string, hosts ...string) *zoom.ScheduleCreate {

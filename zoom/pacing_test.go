@@ -27,6 +27,7 @@ func startVirtual(t *testing.T, clk *pacertest.Clock, emo func(*emulator.Options
 	srv := emulatortest.Start(t, eo)
 	o := srv.ClientOptions()
 	o.Now, o.Sleep = clk.Now, clk.Sleep
+	o.HTTPClient = closedAtCleanup(t)
 	if co != nil {
 		co(&o)
 	}
