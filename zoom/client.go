@@ -282,7 +282,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			}
 			return err
 		}
-		apiErr := newAPIError(cl.method, display, resp, c.clock.Now())
+		apiErr := newAPIError(cl.method, display, resp, c.clock.Now(), append(redactor{tok.AccessToken}, c.tokens.secrets...))
 		resp.Body.Close()
 
 		if status == http.StatusUnauthorized && !refreshed {
