@@ -23,13 +23,13 @@ func TestGoogleHugeErrorBodyIsCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	if _, err := g.Read(context.Background()); err == nil {
 		t.Fatal("Read succeeded")
 	}
 	tries := huge.Hits.Load()
-	if tries != int64(fastRetry.tries) {
-		t.Errorf("%d tries, want %d", tries, fastRetry.tries)
+	if tries != int64(defaultRetry.tries) {
+		t.Errorf("%d tries, want %d", tries, defaultRetry.tries)
 	}
 	if read, most := counter.Read(), tries*bodycap.ErrorBody; read > most {
 		t.Errorf("read %d bytes of %d 100 MB error bodies, want at most %d", read, tries, most)
@@ -45,7 +45,7 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	if err := bodycaptest.ResetPeakRSS(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +59,8 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 	after, _ := bodycaptest.PeakRSS()
 	growth := float64(after-before) / (1 << 20)
 	t.Logf("peak RSS grew %.1f MiB over %d answers of 100 MB (%.1f MiB sent)", growth, huge.Hits.Load(), float64(huge.Written.Load())/(1<<20))
-	if huge.Hits.Load() != int64(fastRetry.tries) {
-		t.Errorf("%d tries, want %d", huge.Hits.Load(), fastRetry.tries)
+	if huge.Hits.Load() != int64(defaultRetry.tries) {
+		t.Errorf("%d tries, want %d", huge.Hits.Load(), defaultRetry.tries)
 	}
 	if growth > 30 {
 		t.Errorf("peak RSS grew %.1f MiB, want ≤ 30", growth)
