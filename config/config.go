@@ -277,10 +277,10 @@ func Default() *Config {
 	}
 }
 
-// MaxFileSize is the largest config file zoomsync reads. Real configs are
+// maxFileSize is the largest config file zoomsync reads. Real configs are
 // a few kilobytes; the cap keeps a runaway value from costing seconds and
 // hundreds of megabytes before it is refused.
-const MaxFileSize = 1 << 20
+const maxFileSize = 1 << 20
 
 // Load reads the file at path, applies the environment and resolves relative
 // paths against the file's directory. It does not validate; call Validate.
@@ -293,8 +293,8 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("config file %s is %d bytes; a config file may be at most %d bytes (1 MiB)", path, st.Size(), MaxFileSize)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > maxFileSize {
+		return nil, fmt.Errorf("config file %s is %d bytes; a config file may be at most %d bytes (1 MiB)", path, st.Size(), maxFileSize)
 	}
 	cfg, err := Parse(f, os.LookupEnv)
 	if err != nil {
@@ -316,17 +316,17 @@ type LookupEnv func(string) (string, bool)
 // ZOOM_CLIENT_SECRET, when set, override the file. A key the file names but
 // zoomsync does not know is an *UnknownKeyError; values of the wrong kind
 // are a *ValidationError naming each key path and the kind expected. At
-// most MaxFileSize bytes are read.
+// most maxFileSize bytes are read.
 func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("the config is larger than %d bytes (1 MiB), the most a config file may be", MaxFileSize)
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("the config is larger than %d bytes (1 MiB), the most a config file may be", maxFileSize)
 	}
 	cfg := Default()
 	cfg.unset = map[string]string{}

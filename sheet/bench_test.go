@@ -74,7 +74,7 @@ func BenchmarkReadParse10k(b *testing.B) {
 	srv := sheettest.NewServer()
 	defer srv.Close()
 	srv.SetTab(testSheetID, "Teams", rosterRows(n))
-	src, err := NewGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
+	src, err := newGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,7 +120,7 @@ const rssEnv = "ZOOMSYNC_SHEET_RSS_URL"
 // figure; .ci/run enforces the budget in a step without -race.
 func TestPeakRSS10k(t *testing.T) {
 	if url := os.Getenv(rssEnv); url != "" {
-		src, err := NewGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: url}, OpenOptions{})
+		src, err := newGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: url}, OpenOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ func hugeSource(url string) SourceConfig {
 func TestGoogleHugeErrorBodyIsCut(t *testing.T) {
 	huge := bodycaptest.Serve(t, http.StatusServiceUnavailable, bodycaptest.Huge)
 	counter := &bodycaptest.Counter{}
-	g, err := NewGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{HTTPClient: &http.Client{Transport: counter}})
+	g, err := newGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{HTTPClient: &http.Client{Transport: counter}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestGoogleHugeErrorBodyIsCut(t *testing.T) {
 // five times with a 100 MB error body.
 func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 	huge := bodycaptest.Serve(t, http.StatusServiceUnavailable, bodycaptest.Huge)
-	g, err := NewGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{})
+	g, err := newGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 // bodies) talks to the same endpoint sheets.NewService would.
 func TestGoogleDefaultEndpoint(t *testing.T) {
 	src := hugeSource("")
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestGoogleDefaultEndpoint(t *testing.T) {
 		t.Errorf("BasePath = %q", got)
 	}
 	src.Endpoint = "http://127.0.0.1:1/"
-	if g, err = NewGoogle(context.Background(), src, OpenOptions{}); err != nil || g.svc.BasePath != src.Endpoint {
+	if g, err = newGoogle(context.Background(), src, OpenOptions{}); err != nil || g.svc.BasePath != src.Endpoint {
 		t.Errorf("with source.endpoint: %v, %v", g, err)
 	}
 }

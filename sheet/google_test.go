@@ -46,7 +46,7 @@ func newFake(t *testing.T) *sheettest.Server {
 func newTestGoogle(t *testing.T, srv *sheettest.Server, rng string, opts OpenOptions) *Google {
 	t.Helper()
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: CredentialsNone, Endpoint: srv.URL()}
-	g, err := NewGoogle(context.Background(), src, opts)
+	g, err := newGoogle(context.Background(), src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestGoogleErrors(t *testing.T) {
 			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: keyPath, Endpoint: srv.URL()}
 			// The HTTP client stands in for the key's token source: the key
 			// file still supplies the email.
-			g, err := NewGoogle(context.Background(), src, OpenOptions{Write: tt.write, HTTPClient: http.DefaultClient})
+			g, err := newGoogle(context.Background(), src, OpenOptions{Write: tt.write, HTTPClient: http.DefaultClient})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -353,7 +353,7 @@ func TestGoogleUnreachable(t *testing.T) {
 	url := dead.URL
 	dead.Close()
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: CredentialsNone, Endpoint: url}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func TestGoogleTokenRefused(t *testing.T) {
 	srv.SetTab(testSheetID, "Teams", nil)
 	keyPath := writeKeyFile(t, testEmail, token.URL+"/token")
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: "Teams", Credentials: keyPath, Endpoint: srv.URL()}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,9 +418,9 @@ func TestKeyFileErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: tt.path}
-			_, err := NewGoogle(context.Background(), src, OpenOptions{})
+			_, err := newGoogle(context.Background(), src, OpenOptions{})
 			if err == nil {
-				t.Fatal("NewGoogle succeeded")
+				t.Fatal("newGoogle succeeded")
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, "key file "+tt.path) || !strings.Contains(msg, tt.want) {
@@ -434,7 +434,7 @@ func TestKeyFileErrors(t *testing.T) {
 	// A relative path is resolved against BaseDir.
 	rel := writeKeyFile(t, testEmail, "http://127.0.0.1:1/token")
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: filepath.Base(rel)}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{BaseDir: filepath.Dir(rel), HTTPClient: http.DefaultClient})
+	g, err := newGoogle(context.Background(), src, OpenOptions{BaseDir: filepath.Dir(rel), HTTPClient: http.DefaultClient})
 	if err != nil || g.account != testEmail {
 		t.Errorf("relative key path: %v, account %q", err, g.account)
 	}

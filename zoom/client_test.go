@@ -487,8 +487,8 @@ func TestScheduleJSONRoundTrip(t *testing.T) {
 	if s.Buffer.After != 10 || s.Cushion != 60 || s.AvailabilityRules[0].SegmentsRecurrence.Mon[0].End != "17:00" || s.Creator.DisplayName != "A" {
 		t.Errorf("decoded %+v", s)
 	}
-	if got := s.UpdatedTime(); !got.Equal(time.Date(2023, 12, 21, 6, 18, 32, 87e6, time.UTC)) {
-		t.Errorf("UpdatedTime = %v", got)
+	if s.Updated != "2023-12-21T06:18:32.087Z" {
+		t.Errorf("Updated = %q", s.Updated)
 	}
 	out, _ := json.Marshal(s)
 	var a, b map[string]any

@@ -168,7 +168,7 @@ func TestCreatePatchDeleteRoundTrip(t *testing.T) {
 	if len(created.ScheduleID) != 26 || created.ScheduleType != zoom.ScheduleTypeMultiple || len(created.AvailabilityRules) != 2 {
 		t.Fatalf("created = %+v", created)
 	}
-	if !strings.HasSuffix(created.SchedulingURL, "/sales") || created.UpdatedTime().IsZero() {
+	if _, err := time.Parse(time.RFC3339Nano, created.Updated); !strings.HasSuffix(created.SchedulingURL, "/sales") || err != nil {
 		t.Errorf("read-only fields: url %q updated %q", created.SchedulingURL, created.Updated)
 	}
 	dur, loc := 45, "Room 1"
