@@ -52,8 +52,8 @@ func (l *limiter) set(rate, daily int, httpDate bool) {
 }
 
 // setRateHeaders sets the headers every /v2 answer carries; the limiter
-// adds the numbers. The Scheduler endpoints are LIGHT (documented); the
-// Users list is MEDIUM (inferred), docs/zoom-api.md#rate-limits-and-errors.
+// adds the numbers. The Scheduler endpoints are LIGHT and the Users list is
+// MEDIUM (documented, docs/zoom-api.md#rate-limits-and-errors and #users).
 func setRateHeaders(h http.Header, path string) {
 	category := "Light"
 	if path == routeUsers {
@@ -83,7 +83,8 @@ func (l *limiter) advance(now time.Time) {
 }
 
 // headers sets Limit and Remaining; l.mu is held. Without a per-second limit
-// the daily one is shown (inferred); without either, no numbers are sent.
+// the daily one is shown; without either, no numbers are sent (inferred,
+// docs/zoom-api.md#rate-limits-and-errors).
 func (l *limiter) headers(h http.Header) {
 	switch {
 	case l.rate > 0:

@@ -118,6 +118,9 @@ func TestListenLoopback(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
 	if _, err := http.Get(srv.URL + "/v2/users"); err == nil {
 		t.Error("still serving after Close")
 	}
@@ -207,6 +210,13 @@ func TestSeedFileAndKinds(t *testing.T) {
 	got := again.Pages("", false)
 	if len(got) != 4 || got[1].Kind != KindAnyHost || got[0].CreatedVia != "web" || got[2].CreatedVia != "api" {
 		t.Errorf("after restart: %d pages %+v", len(got), got)
+	}
+	// Users with no page, such as zed, are kept too.
+	again.mu.Lock()
+	_, zed := again.users["zed@example.com"]
+	again.mu.Unlock()
+	if !zed {
+		t.Error("seeded user lost across a restart")
 	}
 }
 

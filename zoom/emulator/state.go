@@ -12,25 +12,28 @@ import (
 	"time"
 )
 
-// The state file holds every page with its owner and kind, in creation
-// order:
+// The state file holds the account's users in the order first seen and
+// every page with its owner and kind, in creation order:
 //
-//	{"version":1,"pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
+//	{"version":1,"users":["admin@example.com", ...],
+//	 "pages":[{"owner":"a@example.com","kind":"one_to_one","created_via":"api","page":{...}}, ...]}
 //
 // "page" is the body GET returns. Without "kind" a page's kind follows its
-// schedule_type. Tokens, stats, faults, knobs, users and the mode are not
-// saved; pending late commits land before the last save.
+// schedule_type; "users" and "created_via" may be left out. Tokens, stats, faults, knobs and
+// the mode are not saved; pending late commits land before the last save.
 const stateVersion = 1
 
 type stateFile struct {
 	Version int         `json:"version"`
+	Users   []string    `json:"users,omitempty"`
 	Pages   []statePage `json:"pages"`
 }
 
 type statePage struct {
-	Owner string          `json:"owner"`
-	Kind  PageKind        `json:"kind,omitempty"`
-	Page  json.RawMessage `json:"page"`
+	Owner      string          `json:"owner"`
+	Kind       PageKind        `json:"kind,omitempty"`
+	CreatedVia string          `json:"created_via,omitempty"`
+	Page       json.RawMessage `json:"page"`
 }
 
 // saveDelay debounces saves after changes.
@@ -105,9 +108,13 @@ func (p *persister) save() error {
 
 func (e *Emulator) snapshot() []byte {
 	e.mu.Lock()
-	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all))}
+	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all)), Users: make([]string, len(e.userList))}
+	for i, u := range e.userList {
+		sf.Users[i] = u.email
+	}
 	for i, rec := range e.all {
-		sf.Pages[i] = statePage{Owner: rec.page.Owner, Kind: rec.page.Kind, Page: rec.raw}
+		p := &rec.page
+		sf.Pages[i] = statePage{Owner: p.Owner, Kind: p.Kind, CreatedVia: p.CreatedVia, Page: rec.raw}
 	}
 	e.mu.Unlock()
 	var buf bytes.Buffer
@@ -166,13 +173,20 @@ func (e *Emulator) load() error {
 	if sf.Version != stateVersion {
 		return corrupt("version %d, want %d", sf.Version, stateVersion)
 	}
+	for _, u := range sf.Users {
+		email := normEmail(u)
+		if !validEmail(email) {
+			return corrupt("user %q is not an email", u)
+		}
+		e.addUser(email)
+	}
 	for i, sp := range sf.Pages {
 		var p Page
 		if err := json.Unmarshal(sp.Page, &p); err != nil {
 			return corrupt("page %d: %v", i, err)
 		}
 		p.Owner = normEmail(sp.Owner)
-		p.Kind = sp.Kind
+		p.Kind, p.CreatedVia = sp.Kind, sp.CreatedVia
 		if p.Kind == "" {
 			p.Kind = kindOf(p.ScheduleType)
 		}
