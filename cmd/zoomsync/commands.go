@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/zoomsync/zoomsync/config"
@@ -121,7 +122,8 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 	}
 	defer lk.Release()
 
-	rec := runRecord{ID: a.runID, Started: time.Now(), webhook: cfg.Notify.WebhookURL}
+	rec := runRecord{ID: a.runID, Started: time.Now()}
+	rec.notifyFrom(cfg)
 	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(a.term, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
@@ -206,9 +208,16 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	requests, writes, waits, byCode := live.counts()
 	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: waits, Retries: st.Retries,
 		RateLimited: st.RateLimited, TokenFetches: st.TokenFetches, byCode: byCode}
-	if len(byCode) == 0 {
-		// A client without request callbacks: its own counters.
+	if len(byCode) == 0 && st.Requests() > 0 {
+		// A client without request callbacks: its own counters, by method
+		// only.
 		out.api.Requests, out.api.Writes, out.api.RateLimitedWaits = st.Requests(), st.Writes(), st.RateLimited
+		out.api.byCode = map[requestKey]int64{}
+		for m, n := range map[string]int64{http.MethodGet: st.Gets, http.MethodPost: st.Posts, http.MethodPatch: st.Patches, http.MethodDelete: st.Deletes} {
+			if n > 0 {
+				out.api.byCode[requestKey{m, "unknown"}] = n
+			}
+		}
 	}
 	out.duration = time.Since(start)
 	if rep.Prune.Disabled != "" && plan.Prune.Candidates > 0 {

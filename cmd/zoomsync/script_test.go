@@ -4,8 +4,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -68,6 +72,9 @@ func TestScripts(t *testing.T) {
 			"csv2sheet":   cmdCSVToSheet,
 			"sheetstatus": cmdSheetStatus,
 			"jsonlines":   cmdJSONLines,
+			"freeport":    cmdFreePort,
+			"waitfor":     cmdWaitFor,
+			"webhook":     cmdWebhook,
 		},
 	})
 }
@@ -76,8 +83,9 @@ func TestScripts(t *testing.T) {
 var servers gosync.Map // *testscript.TestScript → *scriptServers
 
 type scriptServers struct {
-	emu    *emulator.Emulator
-	sheets *sheettest.Server
+	emu     *emulator.Emulator
+	sheets  *sheettest.Server
+	webhook *webhookServer
 }
 
 func serversOf(ts *testscript.TestScript) *scriptServers {
@@ -264,4 +272,85 @@ func cmdJSONLines(ts *testscript.TestScript, neg bool, args []string) {
 		first = v
 	}
 	ts.Logf("%d JSON lines, %s %s", len(lines), args[1], first)
+}
+
+// freeport NAME sets NAME to a free loopback address, for a server the
+// script starts in the background.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	addr := ln.Addr().String()
+	ln.Close()
+	ts.Setenv(args[0], addr)
+}
+
+// waitfor URL REGEXP fetches URL until its body matches REGEXP (a server
+// started in the background may not be up yet, and a scheduled run may not
+// have finished), then prints the body to stdout. It gives up after 20s.
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfor URL REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(20 * time.Second)
+	var body string
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(args[0])
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			body = string(b)
+			if re.MatchString(body) {
+				fmt.Fprint(ts.Stdout(), body)
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling a separate process: no seam to wait on
+	}
+	ts.Fatalf("waitfor: %s never matched %s; last body:\n%s", args[0], args[1], body)
+}
+
+// webhookServer records what is posted to it.
+type webhookServer struct {
+	srv    *httptest.Server
+	mu     gosync.Mutex
+	bodies []string
+}
+
+// webhook start | webhook count N | webhook last
+// start sets WEBHOOK_URL; last prints the last body posted.
+func cmdWebhook(ts *testscript.TestScript, neg bool, args []string) {
+	s := serversOf(ts)
+	switch args[0] {
+	case "start":
+		w := &webhookServer{}
+		w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			w.mu.Lock()
+			w.bodies = append(w.bodies, string(b))
+			w.mu.Unlock()
+		}))
+		ts.Defer(w.srv.Close)
+		s.webhook = w
+		ts.Setenv("WEBHOOK_URL", w.srv.URL+"/hooks/T000/secret-path")
+	case "count":
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		s.webhook.mu.Lock()
+		got := len(s.webhook.bodies)
+		s.webhook.mu.Unlock()
+		if (got == want) == neg {
+			ts.Fatalf("webhook count: got %d, want %d", got, want)
+		}
+	case "last":
+		s.webhook.mu.Lock()
+		defer s.webhook.mu.Unlock()
+		if len(s.webhook.bodies) == 0 {
+			ts.Fatalf("webhook last: nothing was posted")
+		}
+		fmt.Fprint(ts.Stdout(), s.webhook.bodies[len(s.webhook.bodies)-1])
+	default:
+		ts.Fatalf("webhook: unknown subcommand %q", args[0])
+	}
 }
