@@ -33,7 +33,7 @@ type env struct {
 func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 	t.Helper()
 	eo := emulator.DefaultOptions()
-	eo.RateLimit, eo.Seed = 0, 1
+	eo.RateLimit, eo.Seed, eo.Mode = 0, 1, emulator.ModeCollective
 	if emo != nil {
 		emo(&eo)
 	}

@@ -40,9 +40,9 @@ type Schedule struct {
 	Creator              *Person            `json:"creator,omitempty"`
 	Organizer            *Person            `json:"organizer,omitempty"`
 	Updated              string             `json:"updated,omitempty"`
-	// CreatedVia says where the page was made: "api" or "web" (the web
-	// app). Zoom's list answers carry it since 2026-11-16; older answers
-	// leave it empty.
+	// CreatedVia says where the page was made: "api" through POST, "web" in
+	// the web app. Zoom added it to list responses on 2026-11-16; older
+	// answers leave it out.
 	CreatedVia string `json:"created_via,omitempty"`
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -98,26 +96,13 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 		eo.ErrorRate = cfg.Emulator.ErrorRate
 		eo.DropPostRate = cfg.Emulator.DropPostRate
 		eo.StatePath = cfg.EmulatorStatePath()
-		emu, err := emulator.New(eo)
+		srv, err := emulator.ListenLoopback(eo)
 		if err != nil {
 			return nil, fail(exitFailed, "starting the emulator: %w", err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			emu.Close()
-			return nil, fail(exitFailed, "starting the emulator: %w", err)
-		}
-		srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		base := "http://" + ln.Addr().String()
-		opts.APIURL, opts.TokenURL = base+"/v2", base+"/oauth/token"
+		opts.APIURL, opts.TokenURL = srv.APIURL(), srv.TokenURL()
 		opts.AccountID, opts.ClientID, opts.ClientSecret = eo.AccountID, eo.ClientID, eo.ClientSecret
-		closer = func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			srv.Shutdown(ctx)
-			return emu.Close()
-		}
+		closer = srv.Close
 		log.Debug("using the in-process Zoom emulator", "mode", eo.Mode, "state", eo.StatePath)
 	}
 	client, err := zoom.New(opts)
