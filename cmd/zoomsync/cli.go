@@ -246,7 +246,7 @@ change in Zoom or in the sheet, and needs only read access to both.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), a, o) },
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 1, see the README)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 2, see the README)")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
 	return cmd
 }

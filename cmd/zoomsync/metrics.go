@@ -7,7 +7,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
 // metrics are serve's Prometheus series, on a registry of their own.
@@ -26,11 +25,9 @@ type metrics struct {
 	lastRun     prometheus.Gauge
 }
 
-// rowOutcomes are the values of the outcome label, all exported from the
-// start so that a missing series never stands for zero.
-var rowOutcomes = []zsync.Outcome{zsync.OutcomeCreated, zsync.OutcomeUpdated, zsync.OutcomeUnchanged,
-	zsync.OutcomeDeactivated, zsync.OutcomeDeleted, zsync.OutcomeInvalid, zsync.OutcomeManual,
-	zsync.OutcomeFailed, zsync.OutcomeSkipped}
+// rowOutcomes are the values of the outcome label (tallyKeys), all
+// exported from the start so that a missing series never stands for zero.
+var rowOutcomes = tallyKeys
 
 func newMetrics() *metrics {
 	m := &metrics{
@@ -40,7 +37,7 @@ func newMetrics() *metrics {
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zoomsync_rows_total",
 			Help: "Rows and pruned pages by outcome, summed over runs."}, []string{"outcome"}),
 		lastRows: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "zoomsync_last_run_rows",
-			Help: "Rows and pruned pages by outcome in the last completed run; invalid, failed and needs-manual are the rows to look at."}, []string{"outcome"}),
+			Help: "Rows and pages by outcome in the last completed run; invalid, failed, needs_manual, unknown and create_in_web_app are the rows to look at."}, []string{"outcome"}),
 		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zoomsync_api_requests_total",
 			Help: "Zoom API requests sent, retries included, by method and HTTP status code (\"error\": no answer)."}, []string{"method", "code"}),
 		apiWrites:  prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_writes_total", Help: "Zoom API POST, PATCH and DELETE requests that Zoom accepted."}),
@@ -64,8 +61,8 @@ func newMetrics() *metrics {
 		m.runs.WithLabelValues(r) // export zeros, so alerts can use rate() from the start
 	}
 	for _, o := range rowOutcomes {
-		m.rows.WithLabelValues(string(o))
-		m.lastRows.WithLabelValues(string(o))
+		m.rows.WithLabelValues(o)
+		m.lastRows.WithLabelValues(o)
 	}
 	return m
 }
@@ -92,7 +89,7 @@ func (m *metrics) observe(rec runRecord) {
 	if completed(rec.Result) {
 		m.lastSuccess.Set(float64(rec.Finished.Unix()))
 		for _, o := range rowOutcomes {
-			m.lastRows.WithLabelValues(string(o)).Set(float64(rec.Rows[string(o)]))
+			m.lastRows.WithLabelValues(o).Set(float64(rec.Rows[o]))
 		}
 	}
 }

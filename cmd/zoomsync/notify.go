@@ -70,7 +70,9 @@ const notifyMemoryFile = "notify.json"
 // runProblem is the problem key of a run that could not run.
 const runProblem = "run:error"
 
-// problems are the run's problem keys and, for rows, their results.
+// problems are the run's problem keys and, for rows, their results: rows
+// that failed, are invalid, need manual work or an unknown outcome, and
+// rows waiting for their page to be made in the web app.
 func problems(rec runRecord) ([]string, map[string]zsync.Result) {
 	rows := map[string]zsync.Result{}
 	var keys []string
@@ -79,8 +81,7 @@ func problems(rec runRecord) ([]string, map[string]zsync.Result) {
 	}
 	if rec.report != nil {
 		for _, r := range rec.report.Results {
-			switch r.Outcome {
-			case zsync.OutcomeFailed, zsync.OutcomeInvalid, zsync.OutcomeManual:
+			if r.Attention() || r.Action == zsync.ActionCreateInWebApp {
 				id := r.Key
 				if id == "" {
 					id = fmt.Sprintf("row%d", r.Row)
@@ -88,7 +89,7 @@ func problems(rec runRecord) ([]string, map[string]zsync.Result) {
 				if r.Row == 0 {
 					id = "page:" + r.Slug
 				}
-				k := "row:" + id + ":" + string(r.Outcome)
+				k := "row:" + id + ":" + r.Outcome()
 				if _, dup := rows[k]; !dup {
 					keys = append(keys, k)
 				}
@@ -254,9 +255,9 @@ func notificationText(p notification) string {
 		fmt.Fprintf(&b, "zoomsync run %s: %s", p.Run, p.Summary)
 	}
 	for _, r := range p.Rows {
-		fmt.Fprintf(&b, "\n• row %d %s: %s", r.Row, r.Key, r.Outcome)
-		if r.Message != "" {
-			msg := r.Message
+		fmt.Fprintf(&b, "\n• row %d %s: %s", r.Row, r.Key, r.Outcome())
+		if d := r.Detail(); d != "" {
+			msg := d
 			if len(msg) > 300 {
 				msg = msg[:297] + "..."
 			}

@@ -157,8 +157,10 @@ func (o *runOutcome) fill(rec *runRecord) {
 	rec.report, rec.API = o.report, o.api
 	rec.Summary = o.report.Summary()
 	rec.Rows = map[string]int{}
-	for _, r := range o.report.Results {
-		rec.Rows[string(r.Outcome)]++
+	for k, n := range tallyMap(o.report.Tally()) {
+		if n > 0 {
+			rec.Rows[k] = n
+		}
 	}
 	switch err := o.exit(); {
 	case err == nil:

@@ -54,7 +54,7 @@ var ErrUnknownUser = errors.New("emulator: not a Scheduler user of this account"
 // Available or a One to One page instead. The owner is one of the hosts and
 // is added when missing from Hosts (inferred, docs/zoom-api.md#multi-host-pages).
 // Without WebAppPage.Hours each rule refers to the host's default
-// availability and carries its hours (inferred).
+// availability and carries its hours (inferred, docs/zoom-api.md#users).
 func (e *Emulator) CreateWebAppPage(owner string, wp WebAppPage) (Page, error) {
 	return e.seedPage(owner, wp, CreatedViaWeb, false)
 }

@@ -18,17 +18,21 @@ import (
 type Mode string
 
 const (
-	// ModeDowngrade, the default, does what admins observe today (observed):
+	// ModeDowngrade, the default, does what admins observe today (observed,
+	// docs/zoom-api.md#multi-host-pages):
 	// pool fields and schedule_type "multiple" are ignored, and the page is
 	// One to One, owned by user_id, with only the owner's availability rule.
 	ModeDowngrade Mode = "downgrade"
 	// ModeCollective stores what the request asks for: schedule_type as sent
 	// and every availability rule, as an All Hosts Available page. Nobody has
-	// observed this on the live API; it rehearses the day Zoom honours it.
+	// observed this on the live API (inferred,
+	// docs/zoom-api.md#multi-host-pages); it rehearses the day Zoom honours
+	// it.
 	ModeCollective Mode = "collective"
 	// ModeAnyHost stores an Any Host Available (round robin) page that reads
 	// back exactly like a collective one through list and GET; only the
-	// analytics report counts it differently (inferred).
+	// analytics report counts it differently (inferred,
+	// docs/zoom-api.md#analytics).
 	ModeAnyHost Mode = "anyhost"
 )
 
@@ -49,6 +53,10 @@ func validMode(m Mode) bool {
 type Options struct {
 	// Accepted credentials. Empty fields take DefaultOptions' values.
 	AccountID, ClientID, ClientSecret string
+	// OtherApps are more apps of the same account: the token endpoint
+	// accepts their credentials too, and their requests count against the
+	// one account-wide rate limit, as another app's do on Zoom.
+	OtherApps []App
 	// Mode is the multi-host behaviour; default ModeDowngrade.
 	Mode Mode
 	// RateLimit is requests per second per account (token bucket with burst
@@ -106,6 +114,11 @@ type Options struct {
 	// AdminEmail is the user acting when a request has no user_id; default
 	// "admin@example.com". It is always a user of the account.
 	AdminEmail string
+}
+
+// App is a Server-to-Server OAuth app's client credentials.
+type App struct {
+	ClientID, ClientSecret string
 }
 
 // DefaultOptions returns the options `zoomsync emulator` starts with.
@@ -166,6 +179,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if !validEmail(o.AdminEmail) {
 		errs = append(errs, fmt.Errorf("admin email %q is not an email address", o.AdminEmail))
+	}
+	for _, a := range o.OtherApps {
+		if a.ClientID == "" || a.ClientSecret == "" {
+			errs = append(errs, errors.New("every other app needs a client id and a client secret"))
+			break
+		}
 	}
 	for _, u := range o.Users {
 		if !validEmail(normEmail(u)) {

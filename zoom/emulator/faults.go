@@ -47,9 +47,9 @@ type Fault struct {
 	// CommitAfterMS, with Drop on a create, stores the page this many
 	// milliseconds later instead of at once (default Options.LateCommit).
 	CommitAfterMS int `json:"commit_after_ms,omitempty"`
-	// DelayMS holds the answer this many milliseconds after the request
-	// was served (and any change stored). A client that gives up meanwhile
-	// gets nothing.
+	// DelayMS holds a successful answer this many milliseconds after the
+	// request was served (and any change stored), or an injected Status
+	// this long. A client that gives up meanwhile gets nothing.
 	DelayMS int `json:"delay_ms,omitempty"`
 	// Count is how many matching requests the fault applies to; default 1.
 	Count int `json:"count,omitempty"`

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -224,8 +225,27 @@ func TestRateHeadersOnEveryAnswer(t *testing.T) {
 // draw on one bucket: what one spends, the other sees in Remaining and in
 // 429s.
 func TestQuotaIsPerAccount(t *testing.T) {
-	e := setup(t, func(o *Options) { o.RateLimit = 5 })
-	other := e.mintToken()
+	e := setup(t, func(o *Options) {
+		o.RateLimit = 5
+		o.OtherApps = []App{{ClientID: "other-app", ClientSecret: "other-secret"}}
+	})
+	tokReq, _ := http.NewRequest("POST", e.srv.URL+"/oauth/token?grant_type=account_credentials&account_id=emulator-account", nil)
+	tokReq.SetBasicAuth("other-app", "other-secret")
+	tr := e.send(tokReq)
+	if tr.status != 200 {
+		t.Fatalf("other app's token: %d %s", tr.status, tr.body)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	tr.decode(&tok)
+	other := tok.AccessToken
+	// Credentials are checked as pairs.
+	tokReq, _ = http.NewRequest("POST", e.srv.URL+"/oauth/token?grant_type=account_credentials&account_id=emulator-account", nil)
+	tokReq.SetBasicAuth("other-app", "emulator-secret")
+	if r := e.send(tokReq); r.status != 400 {
+		t.Errorf("mixed credentials: %d", r.status)
+	}
 	for range 3 {
 		if r := e.do("GET", "/v2/scheduler/schedules", ""); r.status != 200 {
 			t.Fatalf("first app: %d", r.status)

@@ -83,7 +83,8 @@ func (l *limiter) advance(now time.Time) {
 }
 
 // headers sets Limit and Remaining; l.mu is held. Without a per-second limit
-// the daily one is shown (inferred); without either, no numbers are sent.
+// the daily one is shown; without either, no numbers are sent (inferred,
+// docs/zoom-api.md#rate-limits-and-errors).
 func (l *limiter) headers(h http.Header) {
 	switch {
 	case l.rate > 0:

@@ -119,7 +119,8 @@ func decodePageToken(t, kind, owner string, n int) (int, bool) {
 
 // listSchedules is GET /v2/scheduler/schedules: the acting user's pages in
 // creation order; cancelled ones only with show_deleted=true. from, to and
-// time_zone are ignored (inferred: they filter events, not pages).
+// time_zone are ignored (inferred: they filter events, not pages;
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {
@@ -156,8 +157,9 @@ func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ strin
 	writeRaw(w, http.StatusOK, body.Bytes())
 }
 
-// lookup finds owner's page by schedule id or, as observed, by slug. Another
-// user's page is not found (observed under S2S). e.mu is held.
+// lookup finds owner's page by schedule id or by slug (observed). Another
+// user's page is not found (observed under S2S, docs/zoom-api.md#endpoints).
+// e.mu is held.
 func (e *Emulator) lookup(owner, ref string, withCancelled bool) *record {
 	if rec, ok := e.byID[ref]; ok {
 		if rec.page.Owner != owner || rec.cancelled() && !withCancelled {
@@ -183,7 +185,8 @@ func (e *Emulator) lookup(owner, ref string, withCancelled bool) *record {
 }
 
 // getSchedule is GET /v2/scheduler/schedules/{scheduleId}; a cancelled page
-// is found only with show_deleted=true (inferred from the list).
+// is found only with show_deleted=true (inferred from the list,
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) getSchedule(w http.ResponseWriter, r *http.Request, ref string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {
@@ -354,7 +357,8 @@ func ownerRule(rules []AvailabilityRule, owner string) []AvailabilityRule {
 	return []AvailabilityRule{r}
 }
 
-// fillRuleZones gives rules without a time zone the page's (inferred).
+// fillRuleZones gives rules without a time zone the page's (inferred,
+// docs/zoom-api.md#schedule-fields).
 func fillRuleZones(p *Page) {
 	for i := range p.AvailabilityRules {
 		if p.AvailabilityRules[i].TimeZone == "" {
@@ -450,7 +454,8 @@ func (e *Emulator) patchSchedule(w http.ResponseWriter, r *http.Request, ref str
 }
 
 // patch applies b to owner's page ref, or returns the error answer; e.mu is
-// held. The page must exist before its body is judged (inferred).
+// held. The page must exist before its body is judged (inferred,
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) patch(owner *user, ref string, b *scheduleBody, jerrs []fieldError) answer {
 	rec := e.lookup(owner.email, ref, false)
 	if rec == nil {
@@ -489,7 +494,7 @@ func (e *Emulator) patch(owner *user, ref string, b *scheduleBody, jerrs []field
 
 // knownHosts is what downgrade mode keeps of new rules: those of hosts
 // already on the page, since the API cannot add hosts. If none is left the
-// old rules stay (inferred).
+// old rules stay (inferred, docs/zoom-api.md#multi-host-pages).
 func knownHosts(rules, old []AvailabilityRule) []AvailabilityRule {
 	var kept []AvailabilityRule
 	for _, r := range rules {
@@ -532,7 +537,7 @@ func (e *Emulator) replace(rec *record, p Page) {
 
 // deleteSchedule is DELETE /v2/scheduler/schedules/{scheduleId}: a soft
 // delete (status cancelled, slug free again), 204 with an empty body. It
-// also bumps updated (inferred).
+// also bumps updated (inferred, docs/zoom-api.md#endpoints).
 func (e *Emulator) deleteSchedule(w http.ResponseWriter, r *http.Request, ref string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {

@@ -208,6 +208,13 @@ func TestSeedFileAndKinds(t *testing.T) {
 	if len(got) != 4 || got[1].Kind != KindAnyHost || got[0].CreatedVia != "web" || got[2].CreatedVia != "api" {
 		t.Errorf("after restart: %d pages %+v", len(got), got)
 	}
+	// Users with no page, such as zed, are kept too.
+	again.mu.Lock()
+	_, zed := again.users["zed@example.com"]
+	again.mu.Unlock()
+	if !zed {
+		t.Error("seeded user lost across a restart")
+	}
 }
 
 func TestSeedErrors(t *testing.T) {

@@ -12,18 +12,20 @@ import (
 	"time"
 )
 
-// The state file holds every page with its owner and kind, in creation
-// order:
+// The state file holds the account's users in the order first seen and
+// every page with its owner and kind, in creation order:
 //
-//	{"version":1,"pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
+//	{"version":1,"users":["admin@example.com", ...],
+//	 "pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
 //
 // "page" is the body GET returns. Without "kind" a page's kind follows its
-// schedule_type. Tokens, stats, faults, knobs, users and the mode are not
-// saved; pending late commits land before the last save.
+// schedule_type; "users" may be left out. Tokens, stats, faults, knobs and
+// the mode are not saved; pending late commits land before the last save.
 const stateVersion = 1
 
 type stateFile struct {
 	Version int         `json:"version"`
+	Users   []string    `json:"users,omitempty"`
 	Pages   []statePage `json:"pages"`
 }
 
@@ -105,7 +107,10 @@ func (p *persister) save() error {
 
 func (e *Emulator) snapshot() []byte {
 	e.mu.Lock()
-	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all))}
+	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all)), Users: make([]string, len(e.userList))}
+	for i, u := range e.userList {
+		sf.Users[i] = u.email
+	}
 	for i, rec := range e.all {
 		sf.Pages[i] = statePage{Owner: rec.page.Owner, Kind: rec.page.Kind, Page: rec.raw}
 	}
@@ -165,6 +170,13 @@ func (e *Emulator) load() error {
 	}
 	if sf.Version != stateVersion {
 		return corrupt("version %d, want %d", sf.Version, stateVersion)
+	}
+	for _, u := range sf.Users {
+		email := normEmail(u)
+		if !validEmail(email) {
+			return corrupt("user %q is not an email", u)
+		}
+		e.addUser(email)
 	}
 	for i, sp := range sf.Pages {
 		var p Page

@@ -10,11 +10,13 @@ import (
 	"unicode"
 )
 
-// Inferred: a user's default time zone and weekly hours.
+// A user's default time zone and weekly hours (inferred,
+// docs/zoom-api.md#users).
 const defaultTimeZone = "America/Los_Angeles"
 
 // user is a Scheduler user of the account. Everything but the email is
-// derived from it (inferred), so it is stable across restarts.
+// derived from it (inferred, docs/zoom-api.md#users), so it is stable
+// across restarts.
 type user struct {
 	id, email, slug, displayName string
 }
@@ -66,7 +68,8 @@ func availabilityID(email string) string {
 	return strings.ToLower(base32.StdEncoding.EncodeToString(hashText("availability:", email)))[:26]
 }
 
-// defaultWeek is every user's default availability (inferred).
+// defaultWeek is every user's default availability (inferred,
+// docs/zoom-api.md#users).
 func defaultWeek() *WeeklyHours {
 	day := func() []TimeRange { return []TimeRange{{Start: "09:00", End: "17:00"}} }
 	return &WeeklyHours{Mon: day(), Tue: day(), Wed: day(), Thu: day(), Fri: day()}
@@ -103,7 +106,8 @@ func (e *Emulator) findUser(ref string) (*user, bool) {
 
 // actingUser is the user a request acts for: user_id (an id or email), or
 // AdminEmail when absent. "me" is also the admin (inferred). When it is not
-// a user, actingUser answers 403 User Not Found and returns false.
+// a user, actingUser answers 403 User Not Found (observed,
+// docs/zoom-api.md#auth) and returns false.
 func (e *Emulator) actingUser(w http.ResponseWriter, r *http.Request) (*user, bool) {
 	ref := r.URL.Query().Get("user_id")
 	if ref == "" || ref == "me" {
@@ -187,7 +191,8 @@ type accountUser struct {
 	Status    string `json:"status"`
 }
 
-// names splits the display name: the first word, then the rest (inferred).
+// names splits the display name: the first word, then the rest (inferred,
+// docs/zoom-api.md#users).
 func (u *user) names() (first, last string) {
 	first, last, _ = strings.Cut(u.displayName, " ")
 	return first, last
