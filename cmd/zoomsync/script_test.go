@@ -188,6 +188,35 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("WEBAPP_URL", p.SchedulingURL)
 	case "mode":
 		e.SetMode(emulator.Mode(args[1]))
+	case "waitpages":
+		// waitpages N: until the emulator holds at least N pages, for a
+		// run started in the background (a separate process: no seam).
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		deadline := time.Now().Add(20 * time.Second)
+		for len(e.Pages("", false)) < want {
+			if time.Now().After(deadline) {
+				ts.Fatalf("emu waitpages: %d pages after 20s, want %d", len(e.Pages("", false)), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	case "accounted":
+		// accounted FILE: every page the emulator holds is accounted for
+		// by the run's report in FILE: at least the summary's "N created",
+		// at most those plus the rows whose create was in flight when the
+		// run ended (outcome unknown, or failed by the cancellation), for
+		// such a create may or may not have landed.
+		out := ts.ReadFile(args[1])
+		m := regexp.MustCompile(`(?m)^(?:warning: )?(\d+) created\b.*\(\d+ writes`).FindStringSubmatch(out)
+		if m == nil {
+			ts.Fatalf("emu accounted: no summary line in %s", args[1])
+		}
+		created, _ := strconv.Atoi(m[1])
+		inFlight := len(regexp.MustCompile(`(?m)^warning: row \d+ \S+: (outcome unknown|failed\n\s+creating the page: context canceled)`).FindAllString(out, -1))
+		if got := len(e.Pages("", false)); got < created || got > created+inFlight {
+			ts.Fatalf("emu accounted: the summary says %d created (%d in flight), the emulator holds %d pages", created, inFlight, got)
+		}
+		ts.Logf("%d created, %d in flight, %d pages", created, inFlight, len(e.Pages("", false)))
 	case "ratelimited":
 		if got := e.Stats().RateLimited; (got > 0) == neg {
 			ts.Fatalf("emu ratelimited: %d 429 answers", got)
