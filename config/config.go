@@ -85,7 +85,12 @@ type Zoom struct {
 	QuotaShare   float64       `yaml:"quota_share"` // percent of the account's rate limit, 1-100
 	Concurrency  int           `yaml:"concurrency"`
 	Timeout      time.Duration `yaml:"timeout"`
-	MaxRetries   int           `yaml:"max_retries"`
+	// MaxRetries is how many times one call is tried again after a server
+	// error (500, 502, 503, 504) or a network failure; 0 takes the client's
+	// default (10) and -1 never retries. Per-second rate limits (429) are
+	// not counted: they are waited out. A create whose answer was lost is
+	// never sent again before the owner's pages are listed.
+	MaxRetries int `yaml:"max_retries"`
 }
 
 // Emulator tunes the in-process emulator used when zoom.emulator is true.
@@ -252,7 +257,6 @@ func Default() *Config {
 			QuotaShare:  50,
 			Concurrency: 4,
 			Timeout:     30 * time.Second,
-			MaxRetries:  5,
 		},
 		Emulator: Emulator{Mode: ModeDowngrade, RateLimit: 30},
 		Sync: Sync{

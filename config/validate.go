@@ -215,8 +215,8 @@ func (v *validator) zoom() {
 	if z.Timeout <= 0 {
 		v.add("zoom.timeout", "must be a positive duration such as 30s")
 	}
-	if z.MaxRetries < 0 || z.MaxRetries > 20 {
-		v.add("zoom.max_retries", "%d is out of range; use 0 to 20", z.MaxRetries)
+	if z.MaxRetries < -1 || z.MaxRetries > 100 {
+		v.add("zoom.max_retries", "%d is out of range; use -1 (never retry), 0 (the default, 10) or up to 100", z.MaxRetries)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/zoomsync/zoomsync/config"
@@ -205,20 +204,9 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	}
 	// The client lives for this run only, so its counters are the run's.
 	st := backend.client.Stats()
-	requests, writes, waits, byCode := live.counts()
-	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: waits, Retries: st.Retries,
+	requests, writes, byCode := live.counts()
+	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: st.RateLimitWaits, Retries: st.Retries,
 		RateLimited: st.RateLimited, TokenFetches: st.TokenFetches, byCode: byCode}
-	if len(byCode) == 0 && st.Requests() > 0 {
-		// A client without request callbacks: its own counters, by method
-		// only.
-		out.api.Requests, out.api.Writes, out.api.RateLimitedWaits = st.Requests(), st.Writes(), st.RateLimited
-		out.api.byCode = map[requestKey]int64{}
-		for m, n := range map[string]int64{http.MethodGet: st.Gets, http.MethodPost: st.Posts, http.MethodPatch: st.Patches, http.MethodDelete: st.Deletes} {
-			if n > 0 {
-				out.api.byCode[requestKey{m, "unknown"}] = n
-			}
-		}
-	}
 	out.duration = time.Since(start)
 	if rep.Prune.Disabled != "" && plan.Prune.Candidates > 0 {
 		log.Warn("prune skipped", "detail", rep.Prune.Disabled)

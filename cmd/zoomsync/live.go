@@ -25,7 +25,6 @@ type runOutput struct {
 
 	mu       gosync.Mutex
 	requests map[requestKey]int64
-	waits    int64 // pauses for a rate limit
 }
 
 // requestKey is one series of zoomsync_api_requests_total.
@@ -37,9 +36,6 @@ func newRunOutput(log *slog.Logger, bar progress) *runOutput {
 
 // wait is called before every pause for a rate limit or a back-off.
 func (o *runOutput) wait(d time.Duration, reason string) {
-	o.mu.Lock()
-	o.waits++
-	o.mu.Unlock()
 	if d > longWait {
 		o.log.Info(fmt.Sprintf("waiting %s for Zoom: %s", d.Round(100*time.Millisecond), reason), "wait", d, "reason", reason)
 	}
@@ -69,10 +65,10 @@ func (o *runOutput) finish() {
 	}
 }
 
-// counts returns the requests sent, the writes Zoom accepted (2xx answers
-// to POST, PATCH and DELETE: a write refused with 429 and sent again
-// counts once) and the rate-limited waits.
-func (o *runOutput) counts() (requests, writes, waits int64, byCode map[requestKey]int64) {
+// counts returns the requests sent and the writes Zoom accepted (2xx
+// answers to POST, PATCH and DELETE: a write refused with 429 and sent
+// again counts once).
+func (o *runOutput) counts() (requests, writes int64, byCode map[requestKey]int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	byCode = make(map[requestKey]int64, len(o.requests))
@@ -83,5 +79,5 @@ func (o *runOutput) counts() (requests, writes, waits int64, byCode map[requestK
 			writes += n
 		}
 	}
-	return requests, writes, o.waits, byCode
+	return requests, writes, byCode
 }

@@ -126,6 +126,6 @@ func writeAnalyticsUnavailable(w http.ResponseWriter, status int) {
 	case http.StatusNotFound:
 		writeCode(w, status, status, "Not Found.")
 	default:
-		writeInjected(w, status, "")
+		writeInjected(w, status, "", "")
 	}
 }
