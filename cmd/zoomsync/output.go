@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	zsync "github.com/zoomsync/zoomsync/sync"
@@ -74,11 +75,7 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 			l.detail = fmt.Sprintf("%s %q owner %s", c.ScheduleID, c.Team, c.Owner)
 		}
 		for _, f := range c.Fields {
-			if c.Action == zsync.ActionCreate {
-				l.notes = append(l.notes, fmt.Sprintf("%s: %s", f.Column, short(f.After)))
-				continue
-			}
-			l.notes = append(l.notes, fmt.Sprintf("%s: %s → %s", f.Column, short(f.Before), short(f.After)))
+			l.notes = append(l.notes, fieldLines(c.Action, f)...)
 		}
 		if c.ToDo != nil {
 			l.notes = append(l.notes, c.ToDo.String())
@@ -142,14 +139,60 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 	fmt.Fprintf(w, "Plan: %s.\n", strings.Join(parts, ", "))
 }
 
-// short keeps long field values (descriptions) to one readable line.
-func short(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if s == "" {
-		return `""`
+// longValue is the length past which a change's two sides go on lines of
+// their own rather than around an arrow.
+const longValue = 50
+
+// fieldLines shows one field of a change, by the sheet's column name. A
+// create shows the value it sets. Hosts show as a set difference and weekly
+// hours day by day; other values in full, never cut, so that the two sides
+// of a change never read the same.
+func fieldLines(a zsync.Action, f zsync.FieldChange) []string {
+	if a == zsync.ActionCreate || a == zsync.ActionCreateInWebApp {
+		return []string{fmt.Sprintf("%s: %s", f.Column, value(f.After))}
 	}
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:57]) + "..."
+	switch {
+	case len(f.Added) > 0 || len(f.Removed) > 0:
+		out := []string{f.Column + ":"}
+		for _, h := range f.Added {
+			out = append(out, "  + "+h)
+		}
+		for _, h := range f.Removed {
+			out = append(out, "  - "+h)
+		}
+		return out
+	case len(f.Days) > 0:
+		out := []string{f.Column + ":"}
+		for _, d := range f.Days {
+			out = append(out, fmt.Sprintf("  %s: %s → %s", dayName(d.Day), orNone(d.Before), orNone(d.After)))
+		}
+		return out
+	case len([]rune(f.Before)) > longValue || len([]rune(f.After)) > longValue || strings.Contains(f.Before+f.After, "\n"):
+		return []string{f.Column + ":", "  - " + value(f.Before), "  + " + value(f.After)}
+	}
+	return []string{fmt.Sprintf("%s: %s → %s", f.Column, value(f.Before), value(f.After))}
+}
+
+// value shows a field value whole on one line: line breaks as \n, and
+// quoted when empty or when spaces at its ends would not show.
+func value(s string) string {
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s, "\n\r\t") {
+		return strconv.Quote(s)
 	}
 	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// dayName is "Mon" for "mon", as the sheet writes days.
+func dayName(d string) string {
+	if d == "" {
+		return d
+	}
+	return strings.ToUpper(d[:1]) + d[1:]
 }
