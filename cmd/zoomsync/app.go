@@ -131,6 +131,9 @@ func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBacke
 		eo.ErrorRate = cfg.Emulator.ErrorRate
 		eo.DropPostRate = cfg.Emulator.DropPostRate
 		eo.StatePath = cfg.EmulatorStatePath()
+		if cfg.Emulator.Seed != "" {
+			eo.SeedPath = cfg.Path(cfg.Emulator.Seed)
+		}
 		srv, err := emulator.ListenLoopback(eo)
 		if err != nil {
 			return nil, fail(exitFailed, "starting the emulator: %w", err)
