@@ -99,6 +99,10 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	if len(creates) > 0 {
 		run.analytics = e.newWitness(ctx, plan, creates)
 	}
+	if plan.learned != nil {
+		run.learn(*plan.learned)
+		e.saveVerdict(run, rep)
+	}
 	// Probe: one create at a time until one tells how Zoom handles them.
 	if plan.Create == CreateProbe {
 		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil {
@@ -298,6 +302,10 @@ func (run *applyRun) createRow(ctx context.Context, i int) *verifyItem {
 		var unknown *unknownOutcome
 		if errors.As(err, &unknown) {
 			r.Status, r.Error = StatusUnknown, "creating the page: "+err.Error()
+		} else if ctx.Err() != nil {
+			// Interrupted before Zoom took it: nothing was made.
+			r.Status = StatusSkipped
+			r.Notes = append(r.Notes, "not applied: the run was cancelled")
 		} else {
 			r.Status, r.Error = StatusFailed, "creating the page: "+err.Error()
 		}
@@ -318,6 +326,11 @@ func (run *applyRun) applyRow(ctx context.Context, i int) *verifyItem {
 		return run.createRow(ctx, i)
 	case ch.Action == ActionUpdate:
 		if err := e.zoom.PatchSchedule(ctx, ch.Owner, ch.ScheduleID, ch.patch); err != nil {
+			if ctx.Err() != nil && !zoom.IsOutcomeUnknown(err) {
+				r.Status = StatusSkipped
+				r.Notes = append(r.Notes, "not applied: the run was cancelled")
+				return nil
+			}
 			r.Status, r.Error = StatusFailed, "updating the page: "+err.Error()
 			return nil
 		}

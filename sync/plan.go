@@ -188,6 +188,7 @@ type Plan struct {
 
 	ownerPages map[string]int // listing size per owner, to choose how to verify
 	verdict    *Verdict       // the saved create verdict this plan was made with
+	learned    *Verdict       // what the plan itself showed (a stray One to One page), saved by Apply
 }
 
 // Create modes of a plan.
