@@ -4,18 +4,17 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/zoomsync/zoomsync/sheet"
 )
 
 // Config is the whole configuration file.
@@ -51,22 +50,28 @@ type Source struct {
 
 // Source types.
 const (
-	SourceGSheet = "gsheet"
-	SourceCSV    = "csv"
+	SourceGSheet = sheet.TypeGSheet
+	SourceCSV    = sheet.TypeCSV
 )
 
 // Credential modes for a gsheet source; any other value is a key file path.
 const (
-	CredentialsADC  = "adc"
-	CredentialsNone = "none"
+	CredentialsADC  = sheet.CredentialsADC
+	CredentialsNone = sheet.CredentialsNone
 )
 
-// Defaults fill cells a row leaves empty.
+// Sheet is the source as the sheet package takes it.
+func (s Source) Sheet() sheet.SourceConfig { return sheet.SourceConfig(s) }
+
+// Defaults fill cells a row leaves empty (sheet.Defaults, with YAML keys).
 type Defaults struct {
 	TimeZone     string `yaml:"timezone"`
 	Duration     int    `yaml:"duration"`
 	Availability string `yaml:"availability"`
 }
+
+// Sheet is the defaults as the sheet package takes them.
+func (d Defaults) Sheet() sheet.Defaults { return sheet.Defaults(d) }
 
 // Zoom is how to reach the Zoom API.
 type Zoom struct {
@@ -76,7 +81,8 @@ type Zoom struct {
 	APIURL       string        `yaml:"api_url"`
 	OAuthURL     string        `yaml:"oauth_url"`
 	Emulator     bool          `yaml:"emulator"`
-	RateLimit    float64       `yaml:"rate_limit"`
+	RateLimit    RateLimit     `yaml:"rate_limit"`
+	QuotaShare   float64       `yaml:"quota_share"` // percent of the account's rate limit, 1-100
 	Concurrency  int           `yaml:"concurrency"`
 	Timeout      time.Duration `yaml:"timeout"`
 	MaxRetries   int           `yaml:"max_retries"`
@@ -84,7 +90,7 @@ type Zoom struct {
 
 // Emulator tunes the in-process emulator used when zoom.emulator is true.
 type Emulator struct {
-	Mode         string        `yaml:"mode"` // collective | downgrade
+	Mode         string        `yaml:"mode"` // downgrade | collective | anyhost
 	RateLimit    int           `yaml:"rate_limit"`
 	Latency      time.Duration `yaml:"latency"`
 	ErrorRate    float64       `yaml:"error_rate"`
@@ -93,8 +99,9 @@ type Emulator struct {
 
 // Emulator modes.
 const (
-	ModeCollective = "collective"
 	ModeDowngrade  = "downgrade"
+	ModeCollective = "collective"
+	ModeAnyHost    = "anyhost"
 )
 
 // Sync holds the engine's policy.
@@ -104,6 +111,10 @@ type Sync struct {
 	Prune           string  `yaml:"prune"`        // off | deactivate | delete
 	MaxPrune        int     `yaml:"max_prune"`
 	MaxPrunePercent float64 `yaml:"max_prune_percent"`
+	// RecheckCreate is how long a saved finding about multi-host creates
+	// (honoured or downgraded) holds before a run tests it again.
+	RecheckCreate time.Duration `yaml:"recheck_create"`
+	Dedupe        string        `yaml:"dedupe"` // delete | report: what to do with duplicate pages zoomsync made
 }
 
 // Policy values.
@@ -113,6 +124,8 @@ const (
 	PruneOff          = "off"
 	PruneDeactivate   = "deactivate"
 	PruneDelete       = "delete"
+	DedupeDelete      = "delete"
+	DedupeReport      = "report"
 )
 
 // Writeback controls writing results back into the sheet.
@@ -121,13 +134,17 @@ type Writeback struct {
 	Columns WritebackColumns `yaml:"columns"`
 }
 
-// WritebackColumns are the header texts of the write-back columns.
+// WritebackColumns are the header texts of the write-back columns
+// (sheet.WritebackColumns, with YAML keys).
 type WritebackColumns struct {
 	ScheduleID string `yaml:"schedule_id"`
 	BookingURL string `yaml:"booking_url"`
 	Status     string `yaml:"status"`
 	SyncedAt   string `yaml:"synced_at"`
 }
+
+// Sheet is the columns as the sheet package takes them.
+func (w WritebackColumns) Sheet() sheet.WritebackColumns { return sheet.WritebackColumns(w) }
 
 // Log chooses the log format and level.
 type Log struct {
@@ -147,6 +164,42 @@ type Notify struct {
 	// WebhookURL receives a JSON summary when a run fails or rows fail.
 	// Webhook URLs embed a credential, so it is a Secret.
 	WebhookURL Secret `yaml:"webhook_url"`
+	// Reminder, when positive, repeats the webhook while the same rows
+	// keep failing, at most this often; 0 sends it only when they change.
+	Reminder time.Duration `yaml:"reminder"`
+}
+
+// RateLimit is zoom.rate_limit: `auto` (Auto), sharing the account's limit
+// as Zoom's answers report it, or a number, a hard ceiling in requests per
+// second (PerSecond).
+type RateLimit struct {
+	Auto      bool
+	PerSecond float64
+}
+
+const rateLimitAuto = "auto"
+
+// String is "auto" or the number.
+func (r RateLimit) String() string {
+	if r.Auto {
+		return rateLimitAuto
+	}
+	return strconv.FormatFloat(r.PerSecond, 'f', -1, 64)
+}
+
+// UnmarshalYAML reads `auto` or a number; checkNode has already rejected
+// anything else with the key's path.
+func (r *RateLimit) UnmarshalYAML(n *yaml.Node) error {
+	if n.Value == rateLimitAuto {
+		*r = RateLimit{Auto: true}
+		return nil
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil {
+		return fmt.Errorf("line %d: zoom.rate_limit: expected auto or a number of requests per second, got %q", n.Line, n.Value)
+	}
+	*r = RateLimit{PerSecond: f}
+	return nil
 }
 
 // Secret is a string that never prints itself: fmt, slog and JSON all see
@@ -187,26 +240,24 @@ func Default() *Config {
 		Zoom: Zoom{
 			APIURL:      "https://api.zoom.us/v2",
 			OAuthURL:    "https://zoom.us/oauth/token",
-			RateLimit:   10,
+			RateLimit:   RateLimit{Auto: true},
+			QuotaShare:  50,
 			Concurrency: 4,
 			Timeout:     30 * time.Second,
 			MaxRetries:  5,
 		},
-		Emulator: Emulator{Mode: ModeCollective, RateLimit: 30},
+		Emulator: Emulator{Mode: ModeDowngrade, RateLimit: 30},
 		Sync: Sync{
 			OnDowngrade:     OnDowngradeDelete,
 			Prune:           PruneOff,
 			MaxPrune:        5,
 			MaxPrunePercent: 10,
+			RecheckCreate:   168 * time.Hour,
+			Dedupe:          DedupeDelete,
 		},
-		Writeback: Writeback{Columns: WritebackColumns{
-			ScheduleID: "schedule_id",
-			BookingURL: "booking_url",
-			Status:     "sync_status",
-			SyncedAt:   "synced_at",
-		}},
-		StateDir: ".zoomsync",
-		Log:      Log{Format: "text", Level: "info"},
+		Writeback: Writeback{Columns: WritebackColumns(sheet.DefaultWritebackColumns())},
+		StateDir:  ".zoomsync",
+		Log:       Log{Format: "text", Level: "info"},
 		Serve: Serve{
 			Schedule:        "CRON_TZ=UTC */30 * * * *",
 			Addr:            "127.0.0.1:9090",
@@ -215,17 +266,26 @@ func Default() *Config {
 	}
 }
 
+// MaxFileSize is the largest config file zoomsync reads. Real configs are
+// a few kilobytes; the cap keeps a runaway value from costing seconds and
+// hundreds of megabytes before it is refused.
+const MaxFileSize = 1 << 20
+
 // Load reads the file at path, applies the environment and resolves relative
 // paths against the file's directory. It does not validate; call Validate.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("config file %s does not exist (pass --config, or start from examples/demo.yaml)", path)
 		}
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	cfg, err := Parse(bytes.NewReader(data), os.LookupEnv)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("config file %s is %d bytes; a config file may be at most %d bytes (1 MiB)", path, st.Size(), MaxFileSize)
+	}
+	cfg, err := Parse(f, os.LookupEnv)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -243,17 +303,25 @@ type LookupEnv func(string) (string, bool)
 // Parse decodes a config file over Default(). ${VAR} in any value is
 // replaced from lookup; ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and
 // ZOOM_CLIENT_SECRET, when set, override the file. A key the file names but
-// zoomsync does not know is an error naming its path.
+// zoomsync does not know is an *UnknownKeyError; values of the wrong kind
+// are a *ValidationError naming each key path and the kind expected. At
+// most MaxFileSize bytes are read.
 func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("the config is larger than %d bytes (1 MiB), the most a config file may be", MaxFileSize)
 	}
 	cfg := Default()
 	cfg.unset = map[string]string{}
 
 	var doc yaml.Node
-	dec := yaml.NewDecoder(r)
-	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if len(doc.Content) > 0 {
@@ -261,13 +329,16 @@ func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 		if root.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("line %d: the config must be a mapping of keys (source:, zoom:, ...)", root.Line)
 		}
-		lines := map[int]string{}
-		if err := checkKeys(root, typeOfConfig, "", lines); err != nil {
+		expanded := expandNode(root, "", lookup, cfg.unset)
+		c := &checker{expanded: expanded}
+		if err := c.node(root, typeOfConfig, "", root.Line); err != nil {
 			return nil, err
 		}
-		expandNode(root, "", lookup, cfg.unset)
+		if len(c.errs) > 0 {
+			return nil, &ValidationError{Fields: c.errs}
+		}
 		if err := root.Decode(cfg); err != nil {
-			return nil, describeDecodeError(err, lines)
+			return nil, fmt.Errorf("decoding the config: %w", err)
 		}
 	}
 	applyEnv(cfg, lookup)
@@ -303,49 +374,4 @@ func (c *Config) LockPath() string { return filepath.Join(c.Path(c.StateDir), "z
 // EmulatorStatePath is where the in-process emulator keeps its pages.
 func (c *Config) EmulatorStatePath() string {
 	return filepath.Join(c.Path(c.StateDir), "emulator.json")
-}
-
-var linePrefix = regexp.MustCompile(`^line (\d+): cannot unmarshal !!(\w+) ` + "`" + `(.*)` + "`" + ` into (.*)$`)
-
-// describeDecodeError rewrites yaml's type errors ("line 7: cannot unmarshal
-// !!str `abc` into int") so they name the key and the expected kind of
-// value instead of a Go type.
-func describeDecodeError(err error, lines map[int]string) error {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return err
-	}
-	msgs := make([]string, len(te.Errors))
-	for i, m := range te.Errors {
-		msgs[i] = m
-		sub := linePrefix.FindStringSubmatch(m)
-		if sub == nil {
-			continue
-		}
-		line, _ := strconv.Atoi(sub[1])
-		path := lines[line]
-		if path == "" {
-			path = "value"
-		}
-		msgs[i] = fmt.Sprintf("line %d: %s: %q is not %s", line, path, sub[3], kindOf(sub[4]))
-	}
-	return fmt.Errorf("%s", strings.Join(msgs, "; "))
-}
-
-func kindOf(goType string) string {
-	switch {
-	case goType == "time.Duration":
-		return "a duration (for example 30s, 5m)"
-	case strings.HasPrefix(goType, "int"):
-		return "a whole number"
-	case strings.HasPrefix(goType, "float"):
-		return "a number"
-	case goType == "bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "map"):
-		return "a mapping of keys to values"
-	case goType == "string" || goType == "config.Secret":
-		return "a single text value"
-	}
-	return "the right kind of value"
 }

@@ -56,6 +56,7 @@ zoom:
   client_id: ${ZOOM_CLIENT_ID}
   client_secret: ${ZOOM_CLIENT_SECRET}
   rate_limit: 20
+  quota_share: 30
   concurrency: 8
   timeout: 10s
 sync:
@@ -64,6 +65,11 @@ sync:
   prune: off
   max_prune: 3
   max_prune_percent: 25
+  recheck_create: 72h
+  dedupe: report
+notify:
+  webhook_url: https://hooks.example.com/x
+  reminder: 24h
 writeback:
   enabled: true
   columns: {status: Status}
@@ -79,8 +85,12 @@ serve:
 	want.Columns = map[string]string{"hosts": "Team members"}
 	want.Defaults = Defaults{TimeZone: "America/New_York", Duration: 45, Availability: "Mon-Thu 10:00-16:00"}
 	want.Zoom.AccountID, want.Zoom.ClientID, want.Zoom.ClientSecret = "acc", "cid", "s3cret"
-	want.Zoom.RateLimit, want.Zoom.Concurrency, want.Zoom.Timeout = 20, 8, 10*time.Second
-	want.Sync = Sync{SlugPrefix: "team-", OnDowngrade: "keep", Prune: "off", MaxPrune: 3, MaxPrunePercent: 25}
+	want.Zoom.RateLimit, want.Zoom.Concurrency, want.Zoom.Timeout = RateLimit{PerSecond: 20}, 8, 10*time.Second
+	want.Zoom.QuotaShare = 30
+	want.Sync = Sync{SlugPrefix: "team-", OnDowngrade: "keep", Prune: "off", MaxPrune: 3, MaxPrunePercent: 25,
+		RecheckCreate: 72 * time.Hour, Dedupe: DedupeReport}
+	want.Notify.Reminder = 24 * time.Hour
+	want.Notify.WebhookURL = "https://hooks.example.com/x"
 	want.Writeback.Enabled = true
 	want.Writeback.Columns.Status = "Status" // the other columns keep their defaults
 	want.StateDir = "/var/lib/zoomsync"
@@ -115,9 +125,9 @@ func TestExpansionCannotChangeStructure(t *testing.T) {
 		t.Errorf("client_id = %q, want the digits kept as text", cfg.Zoom.ClientID)
 	}
 	// Numbers still decode after expansion.
-	cfg = parse(t, "zoom:\n  rate_limit: ${RATE}\n", map[string]string{"RATE": "25"})
-	if cfg.Zoom.RateLimit != 25 {
-		t.Errorf("rate_limit = %v", cfg.Zoom.RateLimit)
+	cfg = parse(t, "zoom:\n  concurrency: ${N}\n", map[string]string{"N": "25"})
+	if cfg.Zoom.Concurrency != 25 {
+		t.Errorf("concurrency = %v", cfg.Zoom.Concurrency)
 	}
 	// Only ${VAR} is expanded; a bare $ is left alone.
 	cfg = parse(t, "zoom:\n  client_secret: pa$$word$X\n", map[string]string{"X": "no"})
@@ -143,8 +153,18 @@ func TestParseErrors(t *testing.T) {
 		{"unknown nested key", "source:\n  type: csv\n  spredsheet_id: x\n", []string{`line 3: unknown key "source.spredsheet_id"`, `did you mean "spreadsheet_id"`}},
 		{"unknown deep key", "writeback:\n  columns:\n    statuss: S\n", []string{`unknown key "writeback.columns.statuss"`, `"status"`}},
 		{"no suggestion when far", "zoom:\n  banana: 1\n", []string{`unknown key "zoom.banana"`}},
-		{"wrong type names the key", "zoom:\n  concurrency: lots\n", []string{"line 2: zoom.concurrency", `"lots" is not a whole number`}},
-		{"bad duration", "zoom:\n  timeout: soon\n", []string{"zoom.timeout", "duration"}},
+		{"wrong type names the key", "zoom:\n  concurrency: lots\n", []string{`zoom.concurrency: expected a whole number, got "lots" (line 2)`}},
+		{"bad duration", "zoom:\n  timeout: soon\n", []string{`zoom.timeout: expected a duration such as 30s`, `got "soon"`}},
+		{"duration without a unit", "sync:\n  recheck_create: 168\n", []string{`sync.recheck_create: expected a duration such as 30s, 5m or 168h, got the number 168`}},
+		{"list for a string", "zoom:\n  client_secret:\n    - a\n    - b\n", []string{"zoom.client_secret: expected a string, got a list (line 2)"}},
+		{"mapping for a string", "source:\n  path: {a: 1}\n", []string{"source.path: expected a string, got a mapping"}},
+		{"string for a section", "zoom: fast\n", []string{`zoom: expected a mapping of keys, got "fast"`}},
+		{"string for a bool", "writeback:\n  enabled: sometimes\n", []string{`writeback.enabled: expected true or false, got "sometimes"`}},
+		{"list in columns", "columns:\n  hosts: [a, b]\n", []string{"columns.hosts: expected a string, got a list"}},
+		{"rate limit word", "zoom:\n  rate_limit: fast\n", []string{`zoom.rate_limit: expected auto or a number of requests per second, got "fast"`}},
+		{"every wrong kind listed", "zoom:\n  concurrency: [1]\n  quota_share: half\n", []string{
+			"zoom.concurrency: expected a whole number, got a list", `zoom.quota_share: expected a number, got "half"`}},
+		{"too big", "state_dir: " + strings.Repeat("x", MaxFileSize) + "\n", []string{"larger than 1048576 bytes (1 MiB)"}},
 		{"not a mapping", "- a\n- b\n", []string{"must be a mapping"}},
 		{"bad yaml", "source: [\n", []string{"not valid YAML"}},
 	}
@@ -193,17 +213,26 @@ func TestValidate(t *testing.T) {
 		{"bad column alias", csv + "columns:\n  host: Members\n", nil, ScopeSource, []string{`columns.host: "host" is not a column (did you mean "hosts"?)`}},
 		{"duplicate alias header", csv + "columns:\n  hosts: Members\n  owner: members\n", nil, ScopeSource, []string{`header "members" is already used by columns.hosts`}},
 		{"bad defaults", csv + "defaults:\n  duration: 5\n  timezone: Mars/Base\n  availability: \" \"\n", nil, ScopeSource, []string{
-			"defaults.duration: 5 is out of range; Zoom allows 15 to 1440", `defaults.timezone: "Mars/Base" is not an IANA time zone`, "defaults.availability: is required"}},
+			"defaults.duration: 5 is out of range; Zoom allows 15 to 1440", `defaults.timezone: "Mars/Base"`, "defaults.availability: "}},
+		{"bad default hours", csv + "defaults:\n  availability: \"Mon-Fri 17-9\"\n", nil, ScopeSource, []string{"defaults.availability: "}},
 		{"writeback needs gsheet", csv + "writeback:\n  enabled: true\n", nil, ScopeSource, []string{"writeback.enabled: write-back needs source.type gsheet"}},
 		{"bad log format", csv + "log:\n  format: xml\n", nil, ScopeSource, []string{`log.format: "xml" is not allowed; use one of: text, json`}},
 		{"prune needs prefix", csv + zoomOK + "sync:\n  prune: delete\n", nil, ScopeSync, []string{"sync.slug_prefix: is required when sync.prune is delete"}},
 		{"bad policy values", csv + zoomOK + "sync:\n  prune: yes\n  on_downgrade: ignore\n  max_prune_percent: 150\n", nil, ScopeSync, []string{
 			`sync.prune: "yes" is not allowed; use one of: off, deactivate, delete`, `sync.on_downgrade: "ignore" is not allowed`, "sync.max_prune_percent: 150 is not a percentage"}},
 		{"bad prefix chars", csv + zoomOK + "sync:\n  slug_prefix: Team_\n", nil, ScopeSync, []string{`sync.slug_prefix: "Team_" may only hold a-z, 0-9 and -`}},
-		{"zoom ranges", csv + zoomOK + "  rate_limit: 0\n  concurrency: 0\n  api_url: ftp://x\n", nil, ScopeSync, []string{
-			"zoom.rate_limit: must be more than 0", "zoom.concurrency: 0 is out of range", `zoom.api_url: "ftp://x" is not an http(s) URL`}},
+		{"zoom ranges", csv + zoomOK + "  rate_limit: 0\n  concurrency: 0\n  api_url: ftp://x\n  quota_share: 0\n", nil, ScopeSync, []string{
+			"zoom.rate_limit: 0 is not allowed; use auto, or a number of requests per second above 0", "zoom.concurrency: 0 is out of range",
+			`zoom.api_url: "ftp://x" is not an http(s) URL`, "zoom.quota_share: 0 is out of range; use a percentage from 1 to 100"}},
+		{"quota share above 100", csv + zoomOK + "  quota_share: 101\n", nil, ScopeSync, []string{"zoom.quota_share: 101 is out of range"}},
+		{"rate limit number", csv + zoomOK + "  rate_limit: 12.5\n", nil, ScopeSync, nil},
 		{"emulator settings", csv + "zoom:\n  emulator: true\nemulator:\n  mode: chaos\n  error_rate: 2\n", nil, ScopeSync, []string{
-			`emulator.mode: "chaos" is not allowed`, "emulator.error_rate: 2 is not a share"}},
+			`emulator.mode: "chaos" is not allowed; use one of: downgrade, collective, anyhost`, "emulator.error_rate: 2 is not a share"}},
+		{"emulator anyhost", csv + "zoom:\n  emulator: true\nemulator:\n  mode: anyhost\n", nil, ScopeSync, nil},
+		{"sync dedupe and recheck", csv + zoomOK + "sync:\n  dedupe: merge\n  recheck_create: 0s\n", nil, ScopeSync, []string{
+			`sync.dedupe: "merge" is not allowed; use one of: delete, report`, "sync.recheck_create: 0s is not allowed; use a positive duration"}},
+		{"reminder needs a webhook", csv + "notify:\n  reminder: 1h\n", nil, ScopeSource, []string{"notify.reminder: needs notify.webhook_url"}},
+		{"negative reminder", csv + "notify:\n  reminder: -1h\n  webhook_url: https://x.example/h\n", nil, ScopeSource, []string{"notify.reminder: -1h0m0s is not allowed"}},
 		{"serve settings", csv + zoomOK + "serve:\n  schedule: \"\"\n  addr: nonsense\n", nil, ScopeServe, []string{
 			"serve.schedule: is required", `serve.addr: "nonsense" is not host:port`}},
 		{"serve settings unchecked for sync", csv + zoomOK + "serve:\n  addr: nonsense\n", nil, ScopeSync, nil},
@@ -296,13 +325,51 @@ func TestLoadResolvesPathsAgainstConfigDir(t *testing.T) {
 	}
 }
 
-func TestNormalizeHeader(t *testing.T) {
-	for in, want := range map[string]string{
-		"Schedule ID": "scheduleid", "schedule_id": "scheduleid", " Schedule-Id ": "scheduleid",
-		"Time zone": "timezone", "TEAM": "team", "Buffer\u00a0Before": "bufferbefore",
-	} {
-		if got := NormalizeHeader(in); got != want {
-			t.Errorf("NormalizeHeader(%q) = %q, want %q", in, got, want)
+func TestRateLimitAutoIsTheDefault(t *testing.T) {
+	if got := parse(t, "", nil).Zoom.RateLimit; got != (RateLimit{Auto: true}) {
+		t.Errorf("default rate_limit = %+v", got)
+	}
+	if got := parse(t, "zoom:\n  rate_limit: auto\n", nil).Zoom.RateLimit; got != (RateLimit{Auto: true}) {
+		t.Errorf("rate_limit: auto = %+v", got)
+	}
+	if got := parse(t, "zoom:\n  rate_limit: ${RATE}\n", map[string]string{"RATE": "7.5"}).Zoom.RateLimit; got != (RateLimit{PerSecond: 7.5}) {
+		t.Errorf("rate_limit from the environment = %+v", got)
+	}
+}
+
+func TestWrongKindFromEnvironmentIsNotEchoed(t *testing.T) {
+	_, err := Parse(strings.NewReader("zoom:\n  concurrency: ${N}\n"), env(map[string]string{"N": "hunter2-secret"}))
+	if err == nil || !strings.Contains(err.Error(), "zoom.concurrency: expected a whole number, got the value of ${N}") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error echoes the variable's value: %v", err)
+	}
+}
+
+// TestLoadRefusesAHugeFileQuickly checks the size cap is applied before
+// the file is read: a 40 MB file fails at once, naming the file and the cap.
+func TestLoadRefusesAHugeFileQuickly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "zoomsync.yaml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("state_dir: x\nlog:\n  format: "); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse 40 MB file: only Stat would see its size without reading it.
+	if err := f.Truncate(40 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Load(path)
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	for _, w := range []string{path, "41943040 bytes", "at most 1048576 bytes (1 MiB)"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
 		}
 	}
 }
@@ -351,4 +418,48 @@ func TestExampleConfigIsCompleteAndValid(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("examples/zoomsync.example.yaml does not document: %v", missing)
 	}
+}
+
+func TestNestedAliasesAreCheap(t *testing.T) {
+	// A "billion laughs" file: each level refers to the one below ten times.
+	var b strings.Builder
+	b.WriteString("columns:\n  x0: &a0 [lol]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  x%d: &a%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("  hosts: *a9\nsource: {type: csv, path: *a9}\n")
+	start := time.Now()
+	_, err := Parse(strings.NewReader(b.String()), nil)
+	if err == nil || !strings.Contains(err.Error(), "columns.hosts: expected a string, got a list") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Parse took %v", d)
+	}
+}
+
+// FuzzParse checks that no file makes Parse or Validate panic, and that a
+// rejected file gets an error that says something.
+func FuzzParse(f *testing.F) {
+	f.Add("zoom:\n  rate_limit: auto\n  client_secret: [a]\n")
+	f.Add("base: &b {type: csv}\nsource: *b\n")
+	f.Add("sync:\n  recheck_create: 0\n  dedupe: report\nnotify: {reminder: 1h}\n")
+	f.Add("columns: {hosts: [x]}\nzoom: ~\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg, err := Parse(strings.NewReader(text), nil)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		_ = cfg.Validate(ScopeServe)
+	})
 }

@@ -8,14 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/zoomsync/zoomsync/internal/suggest"
 )
 
 var (
-	typeOfConfig   = reflect.TypeOf(Config{})
-	typeOfDuration = reflect.TypeOf(time.Duration(0))
+	typeOfConfig    = reflect.TypeOf(Config{})
+	typeOfDuration  = reflect.TypeOf(time.Duration(0))
+	typeOfRateLimit = reflect.TypeOf(RateLimit{})
 )
 
 // UnknownKeyError reports a key zoomsync does not know.
@@ -34,12 +35,88 @@ func (e *UnknownKeyError) Error() string {
 	return msg + "; known keys here: " + strings.Join(e.Known, ", ")
 }
 
-// checkKeys walks a mapping node against a struct type and rejects keys that
-// have no field. Maps accept any key; their values are checked by Validate.
-func checkKeys(n *yaml.Node, t reflect.Type, prefix string, lines map[int]string) error {
-	if n.Kind != yaml.MappingNode || t.Kind() != reflect.Struct || t == typeOfDuration {
-		return nil
+// checker walks the parsed file against the Config type before decoding:
+// a key with no field is an *UnknownKeyError at once, and every value of the
+// wrong kind is collected as a FieldError naming its key path, the kind
+// expected and the kind found, so that the YAML decoder never gets to say
+// "cannot unmarshal !!seq into config.Secret".
+type checker struct {
+	expanded map[*yaml.Node]string // value node → the ${VAR} it was expanded from
+	seen     map[anchorUse]bool    // anchors already checked, by the type they were checked as
+	errs     []FieldError
+}
+
+type anchorUse struct {
+	n *yaml.Node
+	t reflect.Type
+}
+
+func (c *checker) node(n *yaml.Node, t reflect.Type, path string, line int) error {
+	if n.Kind == yaml.AliasNode {
+		// Check what an anchor holds once: following every alias would let
+		// a small file of nested aliases cost exponential time.
+		k := anchorUse{n.Alias, t}
+		if c.seen[k] {
+			return nil
+		}
+		if c.seen == nil {
+			c.seen = map[anchorUse]bool{}
+		}
+		c.seen[k] = true
+		n = n.Alias
 	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == nullTag {
+		return nil // "key:" with nothing keeps the default
+	}
+	switch {
+	case t == typeOfRateLimit:
+		if n.Kind == yaml.ScalarNode && (n.Value == rateLimitAuto || isNumber(n)) {
+			return nil
+		}
+		c.wrongKind(n, path, line, "auto or a number of requests per second")
+	case t == typeOfDuration:
+		if n.Kind == yaml.ScalarNode && (n.Value == "0" || n.ShortTag() == strTag && isDuration(n.Value)) {
+			return nil
+		}
+		c.wrongKind(n, path, line, "a duration such as 30s, 5m or 168h")
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			c.wrongKind(n, path, line, "a mapping of keys")
+			return nil
+		}
+		return c.mapping(n, t, path)
+	case t.Kind() == reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			c.wrongKind(n, path, line, "a mapping of keys to values")
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := c.node(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), n.Content[i].Line); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			c.wrongKind(n, path, line, "a string")
+		}
+	case t.Kind() == reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != boolTag {
+			c.wrongKind(n, path, line, "true or false")
+		}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != intTag {
+			c.wrongKind(n, path, line, "a whole number")
+		}
+	case t.Kind() == reflect.Float64:
+		if !isNumber(n) {
+			c.wrongKind(n, path, line, "a number")
+		}
+	}
+	return nil
+}
+
+// mapping checks each key of n against the fields of struct type t.
+func (c *checker) mapping(n *yaml.Node, t reflect.Type, prefix string) error {
 	fields := map[string]reflect.Type{}
 	var known []string
 	for i := 0; i < t.NumField(); i++ {
@@ -54,19 +131,65 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix string, lines map[int]string
 	sort.Strings(known)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		ft, ok := fields[k.Value]
 		path := join(prefix, k.Value)
-		lines[v.Line] = path
+		ft, ok := fields[k.Value]
 		if !ok {
 			return &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: suggest.Closest(k.Value, known)}
 		}
-		if v.Kind == yaml.MappingNode && ft.Kind() == reflect.Struct {
-			if err := checkKeys(v, ft, path, lines); err != nil {
-				return err
-			}
+		if err := c.node(v, ft, path, k.Line); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// wrongKind records that the value at path (its key on line) is not what
+// the key takes. A value that came from the environment is not echoed: it
+// may be a secret.
+func (c *checker) wrongKind(n *yaml.Node, path string, line int, want string) {
+	msg := fmt.Sprintf("expected %s, got %s (line %d)", want, describeNode(n), line)
+	if name, ok := c.expanded[n]; ok {
+		msg = fmt.Sprintf("expected %s, got the value of ${%s} (line %d)", want, name, line)
+	}
+	c.errs = append(c.errs, FieldError{Path: path, Message: msg})
+}
+
+const (
+	nullTag  = "!!null"
+	strTag   = "!!str"
+	intTag   = "!!int"
+	floatTag = "!!float"
+	boolTag  = "!!bool"
+)
+
+// describeNode names the kind of a value for a message.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.ShortTag() {
+	case intTag, floatTag:
+		return "the number " + n.Value
+	case boolTag:
+		return n.Value
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func isNumber(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.ShortTag() == intTag || n.ShortTag() == floatTag)
+}
+
+func isDuration(s string) bool {
+	_, err := time.ParseDuration(s)
+	return err == nil
 }
 
 func join(prefix, key string) string {
@@ -83,31 +206,43 @@ var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // structure (a secret holding "#" or ": " stays one string). References to
 // unset variables expand to "" and are remembered so that Validate can say
 // which variable to set.
-func expandNode(n *yaml.Node, path string, lookup LookupEnv, unset map[string]string) {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			expandNode(n.Content[i+1], join(path, n.Content[i].Value), lookup, unset)
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			expandNode(c, fmt.Sprintf("%s[%d]", path, i), lookup, unset)
-		}
-	case yaml.ScalarNode:
-		if !strings.Contains(n.Value, "${") {
-			return
-		}
-		n.Value = varRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
-			name := ref[2 : len(ref)-1]
-			v, ok := lookup(name)
-			if !ok {
-				unset[path] = name
+// It returns the nodes it changed, each with the variable it used.
+func expandNode(n *yaml.Node, path string, lookup LookupEnv, unset map[string]string) map[*yaml.Node]string {
+	expanded := map[*yaml.Node]string{}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], join(path, n.Content[i].Value))
 			}
-			return v
-		})
-		// An expanded value is always a string to YAML; numbers and bools
-		// still decode because the tag is re-resolved from the new text.
-		n.Tag = ""
-		n.Style = 0
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", path, i))
+			}
+		case yaml.ScalarNode:
+			expandScalar(n, path, lookup, unset, expanded)
+		}
 	}
+	walk(n, path)
+	return expanded
+}
+
+func expandScalar(n *yaml.Node, path string, lookup LookupEnv, unset map[string]string, expanded map[*yaml.Node]string) {
+	if !strings.Contains(n.Value, "${") {
+		return
+	}
+	n.Value = varRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+		name := ref[2 : len(ref)-1]
+		expanded[n] = name
+		v, ok := lookup(name)
+		if !ok {
+			unset[path] = name
+		}
+		return v
+	})
+	// An expanded value is always a string to YAML; numbers and bools
+	// still decode because the tag is re-resolved from the new text.
+	n.Tag = ""
+	n.Style = 0
 }

@@ -1,23 +1,16 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/zoomsync/zoomsync/internal/suggest"
+	"github.com/zoomsync/zoomsync/sheet"
 )
-
-// SheetColumns are the roster columns zoomsync understands, in the order the
-// README documents them. `columns:` aliases must use these names.
-var SheetColumns = []string{
-	"team", "hosts", "key", "owner", "duration", "timezone", "availability",
-	"description", "location", "slug", "active", "buffer_before", "buffer_after",
-	"min_notice", "increment", "daily_limit", "schedule_id",
-}
 
 // FieldError is one problem with one key.
 type FieldError struct {
@@ -128,10 +121,7 @@ func (v *validator) source() {
 }
 
 func (v *validator) columns() {
-	known := map[string]bool{}
-	for _, c := range SheetColumns {
-		known[c] = true
-	}
+	cols := sheet.Columns()
 	seen := map[string]string{}
 	keys := make([]string, 0, len(v.cfg.Columns))
 	for k := range v.cfg.Columns {
@@ -140,10 +130,10 @@ func (v *validator) columns() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		header := v.cfg.Columns[k]
-		if !known[k] {
-			msg := fmt.Sprintf("%q is not a column; use one of: %s", k, strings.Join(SheetColumns, ", "))
-			if s := suggest.Closest(k, SheetColumns); s != "" {
-				msg = fmt.Sprintf("%q is not a column (did you mean %q?); use one of: %s", k, s, strings.Join(SheetColumns, ", "))
+		if !sheet.IsColumn(k) {
+			msg := fmt.Sprintf("%q is not a column; use one of: %s", k, strings.Join(cols, ", "))
+			if s := suggest.Closest(k, cols); s != "" {
+				msg = fmt.Sprintf("%q is not a column (did you mean %q?); use one of: %s", k, s, strings.Join(cols, ", "))
 			}
 			v.add("columns."+k, "%s", msg)
 			continue
@@ -152,7 +142,7 @@ func (v *validator) columns() {
 			v.add("columns."+k, "is empty: give the header text used in the sheet")
 			continue
 		}
-		norm := NormalizeHeader(header)
+		norm := sheet.NormalizeHeader(header)
 		if other, dup := seen[norm]; dup {
 			v.add("columns."+k, "header %q is already used by columns.%s", header, other)
 		}
@@ -160,16 +150,14 @@ func (v *validator) columns() {
 	}
 }
 
+// defaults applies the sheet's own rules for the values blank cells take,
+// so a default is judged exactly as a cell would be.
 func (v *validator) defaults() {
-	d := v.cfg.Defaults
-	if d.Duration < 15 || d.Duration > 1440 {
-		v.add("defaults.duration", "%d is out of range; Zoom allows 15 to 1440 minutes", d.Duration)
-	}
-	if _, err := time.LoadLocation(d.TimeZone); err != nil || d.TimeZone == "" || d.TimeZone == "Local" {
-		v.add("defaults.timezone", "%q is not an IANA time zone (for example America/New_York, Europe/Berlin, UTC)", d.TimeZone)
-	}
-	if strings.TrimSpace(d.Availability) == "" {
-		v.add("defaults.availability", "is required: weekly hours such as \"Mon-Fri 09:00-17:00\"")
+	var de *sheet.DefaultsError
+	if errors.As(sheet.CheckDefaults(v.cfg.Defaults.Sheet()), &de) {
+		for _, p := range de.Problems {
+			v.add("defaults."+p.Field, "%s", p.Message)
+		}
 	}
 }
 
@@ -204,7 +192,7 @@ func (v *validator) zoom() {
 		v.url("zoom.oauth_url", z.OAuthURL)
 	} else {
 		e := v.cfg.Emulator
-		v.oneOf("emulator.mode", e.Mode, ModeCollective, ModeDowngrade)
+		v.oneOf("emulator.mode", e.Mode, ModeDowngrade, ModeCollective, ModeAnyHost)
 		if e.RateLimit < 0 {
 			v.add("emulator.rate_limit", "must be 0 (no limit) or more")
 		}
@@ -215,8 +203,11 @@ func (v *validator) zoom() {
 			v.add("emulator.drop_post_rate", "%v is not a share between 0 and 1", e.DropPostRate)
 		}
 	}
-	if z.RateLimit <= 0 {
-		v.add("zoom.rate_limit", "must be more than 0 requests per second (Zoom allows 30/s on Pro, 80/s on Business+ per account)")
+	if !z.RateLimit.Auto && z.RateLimit.PerSecond <= 0 {
+		v.add("zoom.rate_limit", "%v is not allowed; use auto, or a number of requests per second above 0 (Zoom allows 30/s on Pro, 80/s on Business+ per account)", z.RateLimit.PerSecond)
+	}
+	if z.QuotaShare < 1 || z.QuotaShare > 100 {
+		v.add("zoom.quota_share", "%v is out of range; use a percentage from 1 to 100", z.QuotaShare)
 	}
 	if z.Concurrency < 1 || z.Concurrency > 64 {
 		v.add("zoom.concurrency", "%d is out of range; use 1 to 64", z.Concurrency)
@@ -245,6 +236,10 @@ func (v *validator) sync() {
 	if s.MaxPrunePercent < 0 || s.MaxPrunePercent > 100 {
 		v.add("sync.max_prune_percent", "%v is not a percentage between 0 and 100", s.MaxPrunePercent)
 	}
+	if s.RecheckCreate <= 0 {
+		v.add("sync.recheck_create", "%v is not allowed; use a positive duration such as 168h", s.RecheckCreate)
+	}
+	v.oneOf("sync.dedupe", s.Dedupe, DedupeDelete, DedupeReport)
 }
 
 func (v *validator) serve() {
@@ -260,6 +255,11 @@ func (v *validator) serve() {
 }
 
 func (v *validator) notify() {
+	if r := v.cfg.Notify.Reminder; r < 0 {
+		v.add("notify.reminder", "%v is not allowed; use 0 (off) or a positive duration such as 24h", r)
+	} else if r > 0 && v.cfg.Notify.WebhookURL == "" {
+		v.add("notify.reminder", "needs notify.webhook_url: a reminder is sent to the webhook")
+	}
 	if u := v.cfg.Notify.WebhookURL.Reveal(); u != "" {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
@@ -283,18 +283,4 @@ func isSlugText(s string) bool {
 		}
 	}
 	return true
-}
-
-// NormalizeHeader folds a header cell for matching: lower case, without
-// spaces, '_' and '-'. "Schedule ID", "schedule_id" and "Schedule-Id" match.
-func NormalizeHeader(h string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
-		switch r {
-		case ' ', '_', '-', '\t', '\u00a0':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/sheet/sheettest"
 )
 
@@ -65,7 +64,7 @@ func readParse(ctx context.Context, src Source) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(tb, ParseOptions{Defaults: config.Default().Defaults, SlugPrefix: "zs-", Writeback: config.Default().Writeback.Columns})
+	return Parse(tb, ParseOptions{Defaults: Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}, SlugPrefix: "zs-", Writeback: DefaultWritebackColumns()})
 }
 
 // BenchmarkReadParse10k reads a 10,000-row sheet through the real Sheets
@@ -75,7 +74,7 @@ func BenchmarkReadParse10k(b *testing.B) {
 	srv := sheettest.NewServer()
 	defer srv.Close()
 	srv.SetTab(testSheetID, "Teams", rosterRows(n))
-	src, err := NewGoogle(context.Background(), config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
+	src, err := NewGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +101,7 @@ func BenchmarkParse10k(b *testing.B) {
 		raw[i] = rawRow{num: i + 1, cells: r}
 	}
 	tb := newTable(raw, 0, "Teams")
-	opts := ParseOptions{Defaults: config.Default().Defaults, SlugPrefix: "zs-", Writeback: config.Default().Writeback.Columns}
+	opts := ParseOptions{Defaults: Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}, SlugPrefix: "zs-", Writeback: DefaultWritebackColumns()}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Parse(tb, opts); err != nil {
@@ -119,7 +118,7 @@ const rssEnv = "ZOOMSYNC_SHEET_RSS_URL"
 // (VmHWM) stays under DESIGN's 100 MB.
 func TestPeakRSS10k(t *testing.T) {
 	if url := os.Getenv(rssEnv); url != "" {
-		src, err := NewGoogle(context.Background(), config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: url}, OpenOptions{})
+		src, err := NewGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: url}, OpenOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

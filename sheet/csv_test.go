@@ -78,7 +78,7 @@ func TestCSVRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := NewCSV(writeFile(t, "teams.csv", tt.content))
+			src := newCSV(writeFile(t, "teams.csv", tt.content))
 			got, err := src.Read(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -102,7 +102,7 @@ func TestCSVErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewCSV(tt.path).Read(context.Background())
+			_, err := newCSV(tt.path).Read(context.Background())
 			var se *SourceError
 			if !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "CSV "+tt.path) {
 				t.Errorf("err = %v, want a *SourceError naming the file and %q", err, tt.want)
@@ -115,7 +115,7 @@ func TestCSVErrors(t *testing.T) {
 // shows, through the whole CSV + Parse path.
 func TestCSVParseRowNumbers(t *testing.T) {
 	content := "Team,Hosts\r\nSales,\"a@x.com, b@x.com\"\r\n\r\nSolo,a@x.com\r\n"
-	tb, err := NewCSV(writeFile(t, "t.csv", content)).Read(context.Background())
+	tb, err := newCSV(writeFile(t, "t.csv", content)).Read(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestCSVParseRowNumbers(t *testing.T) {
 }
 
 func TestExampleCSV(t *testing.T) {
-	tb, err := NewCSV(filepath.Join("..", "examples", "teams.csv")).Read(context.Background())
+	tb, err := newCSV(filepath.Join("..", "examples", "teams.csv")).Read(context.Background())
 	if err != nil {
 		t.Skipf("examples/teams.csv: %v", err)
 	}

@@ -10,8 +10,6 @@ import (
 
 	"google.golang.org/api/option"
 	"google.golang.org/api/sheets/v4"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 // defaultRange is read when source.range is empty. With no tab name the API
@@ -38,7 +36,7 @@ type Google struct {
 // fake), anything else is the path of a service-account key file, resolved
 // against opts.BaseDir. opts.HTTPClient, when set, replaces all of that.
 // It asks for the read-only scope unless opts.Write.
-func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Google, error) {
+func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google, error) {
 	g := &Google{
 		id:      strings.TrimSpace(src.SpreadsheetID),
 		rng:     strings.TrimSpace(src.Range),
@@ -53,10 +51,10 @@ func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Googl
 	}
 	copts := []option.ClientOption{option.WithScopes(g.scope())}
 	switch creds := strings.TrimSpace(src.Credentials); creds {
-	case config.CredentialsNone:
+	case CredentialsNone:
 		g.credMode, g.account = credNone, "anyone (no credentials are sent)"
 		copts = append(copts, option.WithoutAuthentication())
-	case config.CredentialsADC, "":
+	case CredentialsADC, "":
 		g.credMode, g.account = credADC, adcIdentity()
 	default:
 		path := resolvePath(opts.BaseDir, creds)

@@ -20,7 +20,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/api/googleapi"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/sheet/sheettest"
 )
 
@@ -39,7 +38,7 @@ func newFake(t *testing.T) *sheettest.Server {
 // newTestGoogle opens a Google source against the fake with no credentials.
 func newTestGoogle(t *testing.T, srv *sheettest.Server, rng string, opts OpenOptions) *Google {
 	t.Helper()
-	src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: config.CredentialsNone, Endpoint: srv.URL()}
+	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: CredentialsNone, Endpoint: srv.URL()}
 	g, err := NewGoogle(context.Background(), src, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +258,7 @@ func TestGoogleErrors(t *testing.T) {
 			if rng == "" {
 				rng = "Teams!A1:Z"
 			}
-			src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: keyPath, Endpoint: srv.URL()}
+			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: keyPath, Endpoint: srv.URL()}
 			// The HTTP client stands in for the key's token source: the key
 			// file still supplies the email.
 			g, err := NewGoogle(context.Background(), src, OpenOptions{Write: tt.write, HTTPClient: http.DefaultClient})
@@ -341,7 +340,7 @@ func TestGoogleUnreachable(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL
 	dead.Close()
-	src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: config.CredentialsNone, Endpoint: url}
+	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: CredentialsNone, Endpoint: url}
 	g, err := NewGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -365,7 +364,7 @@ func TestGoogleTokenRefused(t *testing.T) {
 	srv := newFake(t)
 	srv.SetTab(testSheetID, "Teams", nil)
 	keyPath := writeKeyFile(t, testEmail, token.URL+"/token")
-	src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Range: "Teams", Credentials: keyPath, Endpoint: srv.URL()}
+	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: "Teams", Credentials: keyPath, Endpoint: srv.URL()}
 	g, err := NewGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -406,7 +405,7 @@ func TestKeyFileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: tt.path}
+			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: tt.path}
 			_, err := NewGoogle(context.Background(), src, OpenOptions{})
 			if err == nil {
 				t.Fatal("NewGoogle succeeded")
@@ -422,7 +421,7 @@ func TestKeyFileErrors(t *testing.T) {
 	}
 	// A relative path is resolved against BaseDir.
 	rel := writeKeyFile(t, testEmail, "http://127.0.0.1:1/token")
-	src := config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: filepath.Base(rel)}
+	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: filepath.Base(rel)}
 	g, err := NewGoogle(context.Background(), src, OpenOptions{BaseDir: filepath.Dir(rel), HTTPClient: http.DefaultClient})
 	if err != nil || g.account != testEmail {
 		t.Errorf("relative key path: %v, account %q", err, g.account)
@@ -453,7 +452,7 @@ func TestOpen(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "teams.csv"), []byte("Team,Hosts\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := Open(context.Background(), config.Source{Type: config.SourceCSV, Path: "teams.csv"}, OpenOptions{BaseDir: dir})
+	src, err := Open(context.Background(), SourceConfig{Type: TypeCSV, Path: "teams.csv"}, OpenOptions{BaseDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,11 +462,11 @@ func TestOpen(t *testing.T) {
 	if _, err := src.Read(context.Background()); err != nil {
 		t.Errorf("relative CSV path not resolved: %v", err)
 	}
-	if _, err := Open(context.Background(), config.Source{Type: "xlsx"}, OpenOptions{}); err == nil {
+	if _, err := Open(context.Background(), SourceConfig{Type: "xlsx"}, OpenOptions{}); err == nil {
 		t.Error("unknown type accepted")
 	}
 	srv := newFake(t)
-	g, err := Open(context.Background(), config.Source{Type: config.SourceGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
+	g, err := Open(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: srv.URL()}, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,37 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/suggest"
-)
-
-// Column names, as in config.SheetColumns.
-const (
-	ColTeam         = "team"
-	ColHosts        = "hosts"
-	ColKey          = "key"
-	ColOwner        = "owner"
-	ColDuration     = "duration"
-	ColTimeZone     = "timezone"
-	ColAvailability = "availability"
-	ColDescription  = "description"
-	ColLocation     = "location"
-	ColSlug         = "slug"
-	ColActive       = "active"
-	ColBufferBefore = "buffer_before"
-	ColBufferAfter  = "buffer_after"
-	ColMinNotice    = "min_notice"
-	ColIncrement    = "increment"
-	ColDailyLimit   = "daily_limit"
-	ColScheduleID   = "schedule_id"
-)
-
-// Write-back column kinds, named like the keys of config.WritebackColumns.
-const (
-	WBScheduleID = "schedule_id"
-	WBBookingURL = "booking_url"
-	WBStatus     = "status"
-	WBSyncedAt   = "synced_at"
 )
 
 // HeaderError is a header row zoomsync cannot work with: a required column
@@ -68,7 +38,7 @@ type HeaderMap struct {
 	firstCol int
 }
 
-// NewHeaderMap matches header cells to columns with config.NormalizeHeader
+// NewHeaderMap matches header cells to columns with NormalizeHeader
 // (so "Time zone", "time_zone" and "TimeZone" are all timezone). aliases maps
 // a column name to another header text for it (config `columns:`); an alias
 // takes precedence over a column's own name. The write-back headers in wb are
@@ -76,20 +46,20 @@ type HeaderMap struct {
 // Missing required columns (team, hosts) and duplicates are a *HeaderError
 // listing every problem; unknown columns give one warning; empty header
 // cells are ignored.
-func NewHeaderMap(header []string, aliases map[string]string, wb config.WritebackColumns) (*HeaderMap, error) {
+func NewHeaderMap(header []string, aliases map[string]string, wb WritebackColumns) (*HeaderMap, error) {
 	return newHeaderMap(header, aliases, wb, 0)
 }
 
-func newHeaderMap(header []string, aliases map[string]string, wb config.WritebackColumns, firstCol int) (*HeaderMap, error) {
+func newHeaderMap(header []string, aliases map[string]string, wb WritebackColumns, firstCol int) (*HeaderMap, error) {
 	h := &HeaderMap{Header: header, cols: map[string]int{}, wb: map[string]int{}, firstCol: firstCol}
 
 	colByNorm := map[string]string{}
-	for _, c := range config.SheetColumns {
-		colByNorm[config.NormalizeHeader(c)] = c
+	for _, c := range columns {
+		colByNorm[NormalizeHeader(c)] = c
 	}
 	// wb.ScheduleID names the column write-back fills, and the column a row
 	// reads its schedule id from: the same cell.
-	if n := config.NormalizeHeader(wb.ScheduleID); n != "" {
+	if n := NormalizeHeader(wb.ScheduleID); n != "" {
 		if _, taken := colByNorm[n]; !taken {
 			colByNorm[n] = ColScheduleID
 		}
@@ -100,16 +70,16 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 	}
 	sort.Strings(aliasNames)
 	for _, name := range aliasNames {
-		if !slices.Contains(config.SheetColumns, name) {
+		if !IsColumn(name) {
 			continue // config validation reports it
 		}
-		if n := config.NormalizeHeader(aliases[name]); n != "" {
+		if n := NormalizeHeader(aliases[name]); n != "" {
 			colByNorm[n] = name
 		}
 	}
 	wbByNorm := map[string]string{}
-	for kind, text := range wbTexts(wb) {
-		if n := config.NormalizeHeader(text); n != "" {
+	for kind, text := range wb.byKind() {
+		if n := NormalizeHeader(text); n != "" {
 			wbByNorm[n] = kind
 		}
 	}
@@ -119,7 +89,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 	wbCells := map[string][]int{}
 	var unknown []int
 	for i, cell := range header {
-		n := config.NormalizeHeader(cell)
+		n := NormalizeHeader(cell)
 		if n == "" {
 			continue
 		}
@@ -143,7 +113,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 			unknown = append(unknown, i)
 		}
 	}
-	for _, c := range config.SheetColumns {
+	for _, c := range columns {
 		if cells := colCells[c]; len(cells) > 0 {
 			h.cols[c] = cells[0]
 			if len(cells) > 1 {
@@ -168,7 +138,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 			msg = fmt.Sprintf("there is no %s column: config columns.%s says its header is %q, and no header cell matches", req, req, alias)
 		}
 		for _, i := range unknown {
-			if suggest.Closest(config.NormalizeHeader(header[i]), []string{config.NormalizeHeader(req)}) != "" {
+			if suggest.Closest(NormalizeHeader(header[i]), []string{NormalizeHeader(req)}) != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", h.cellLabel(i))
 				break
 			}
@@ -185,7 +155,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 		names := make([]string, len(unknown))
 		for i, idx := range unknown {
 			names[i] = h.cellLabel(idx)
-			if s := suggest.Closest(config.NormalizeHeader(header[idx]), normalizedColumns()); s != "" {
+			if s := suggest.Closest(NormalizeHeader(header[idx]), normalizedColumns()); s != "" {
 				names[i] += fmt.Sprintf(" (did you mean %s?)", columnByNorm(s))
 			}
 		}
@@ -194,7 +164,7 @@ func newHeaderMap(header []string, aliases map[string]string, wb config.Writebac
 	return h, nil
 }
 
-// Column returns the header index of a column (a config.SheetColumns name).
+// Column returns the header index of a column (a columns name).
 func (h *HeaderMap) Column(name string) (int, bool) {
 	i, ok := h.cols[name]
 	return i, ok
@@ -206,9 +176,9 @@ func (h *HeaderMap) Writeback(kind string) (int, bool) {
 	return i, ok
 }
 
-// Display is the name a message uses for a column: its header text as the
+// display is the name a message uses for a column: its header text as the
 // sheet shows it, or the column's own name when the sheet lacks it.
-func (h *HeaderMap) Display(name string) string {
+func (h *HeaderMap) display(name string) string {
 	if i, ok := h.cols[name]; ok {
 		if t := strings.TrimSpace(h.Header[i]); t != "" {
 			return t
@@ -232,6 +202,15 @@ func (h *HeaderMap) cellLabel(i int) string {
 	return fmt.Sprintf("%q (%s)", strings.TrimSpace(h.Header[i]), columnLetters(h.firstCol+i))
 }
 
+// cellName names header cell i for a message about a data cell: "Notes"
+// (E), or just the letter when the header cell is empty.
+func (h *HeaderMap) cellName(i int) string {
+	if i < len(h.Header) && strings.TrimSpace(h.Header[i]) != "" {
+		return h.cellLabel(i)
+	}
+	return columnLetters(h.firstCol + i)
+}
+
 func (h *HeaderMap) cellList(idx []int) string {
 	parts := make([]string, len(idx))
 	for i, x := range idx {
@@ -240,28 +219,19 @@ func (h *HeaderMap) cellList(idx []int) string {
 	return strings.Join(parts, " and ")
 }
 
-func wbTexts(wb config.WritebackColumns) map[string]string {
-	return map[string]string{
-		WBScheduleID: wb.ScheduleID,
-		WBBookingURL: wb.BookingURL,
-		WBStatus:     wb.Status,
-		WBSyncedAt:   wb.SyncedAt,
-	}
-}
-
 func sameCells(a, b []int) bool { return slices.Equal(a, b) }
 
 func normalizedColumns() []string {
-	out := make([]string, len(config.SheetColumns))
-	for i, c := range config.SheetColumns {
-		out[i] = config.NormalizeHeader(c)
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		out[i] = NormalizeHeader(c)
 	}
 	return out
 }
 
 func columnByNorm(n string) string {
-	for _, c := range config.SheetColumns {
-		if config.NormalizeHeader(c) == n {
+	for _, c := range columns {
+		if NormalizeHeader(c) == n {
 			return c
 		}
 	}

@@ -5,12 +5,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 func TestNewHeaderMap(t *testing.T) {
-	wb := config.Default().Writeback.Columns
+	wb := DefaultWritebackColumns()
 	tests := []struct {
 		name     string
 		header   []string
@@ -124,7 +122,7 @@ func TestNewHeaderMap(t *testing.T) {
 }
 
 func TestHeaderMapCustomScheduleIDHeader(t *testing.T) {
-	wb := config.WritebackColumns{ScheduleID: "Zoom page", BookingURL: "Link", Status: "Result", SyncedAt: "When"}
+	wb := WritebackColumns{ScheduleID: "Zoom page", BookingURL: "Link", Status: "Result", SyncedAt: "When"}
 	hm, err := NewHeaderMap([]string{"Team", "Hosts", "Zoom Page", "Link", "Result", "When"}, nil, wb)
 	if err != nil {
 		t.Fatal(err)
@@ -138,10 +136,10 @@ func TestHeaderMapCustomScheduleIDHeader(t *testing.T) {
 	if len(hm.Warnings) != 0 {
 		t.Errorf("warnings %v", hm.Warnings)
 	}
-	if got := hm.Display(ColScheduleID); got != "Zoom Page" {
-		t.Errorf("Display = %q", got)
+	if got := hm.display(ColScheduleID); got != "Zoom Page" {
+		t.Errorf("display = %q", got)
 	}
-	if got := hm.Display(ColOwner); got != "owner" {
-		t.Errorf("Display of a missing column = %q", got)
+	if got := hm.display(ColOwner); got != "owner" {
+		t.Errorf("display of a missing column = %q", got)
 	}
 }

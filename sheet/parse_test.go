@@ -5,13 +5,12 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
-var testDefaults = config.Defaults{TimeZone: "America/New_York", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}
+var testDefaults = Defaults{TimeZone: "America/New_York", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}
 
 var fullHeader = []string{"Team", "Hosts", "Key", "Owner", "Duration", "Time zone", "Availability", "Description",
 	"Location", "Slug", "Active", "Buffer before", "Buffer after", "Min notice", "Increment", "Daily limit", "Schedule ID"}
@@ -43,7 +42,7 @@ func rowWith(over map[string]string) []string {
 
 func mustParse(t *testing.T, tb *Table, opts ParseOptions) *Result {
 	t.Helper()
-	if opts.Defaults == (config.Defaults{}) {
+	if opts.Defaults == (Defaults{}) {
 		opts.Defaults = testDefaults
 	}
 	res, err := Parse(tb, opts)
@@ -227,7 +226,7 @@ func TestParseInvalidCells(t *testing.T) {
 		{"location too long", map[string]string{"Location": strings.Repeat("x", 1025)},
 			ParseOptions{}, `row 2: column "Location": the text is 1025 characters long; Zoom allows at most 1024 — shorten it to 1024 characters`},
 		{"slug chars", map[string]string{"Slug": "Sales EMEA!"},
-			ParseOptions{}, `row 2: column "Slug": "sales emea!" is not a valid slug — use only a-z, 0-9 and -, for example "sales-emea"`},
+			ParseOptions{}, `row 2: column "Slug": "Sales EMEA!" is not a valid slug — use only a-z, 0-9 and -, for example "sales-emea"`},
 		{"slug short", map[string]string{"Slug": "ab"},
 			ParseOptions{}, `row 2: column "Slug": the slug "ab" is 2 characters long — use 3 to 256 characters`},
 		{"derived slug short", map[string]string{"Team": "QA"},
@@ -343,7 +342,7 @@ func TestParseBlankAndRaggedRows(t *testing.T) {
 		},
 		RowNums: []int{2, 4, 5, 9, 10},
 	}
-	res := mustParse(t, tb, ParseOptions{Writeback: config.Default().Writeback.Columns})
+	res := mustParse(t, tb, ParseOptions{Writeback: DefaultWritebackColumns()})
 	if res.Rows != 4 {
 		t.Errorf("Rows = %d, want 4 (the write-back-only row is blank)", res.Rows)
 	}
@@ -378,19 +377,19 @@ func TestParseSlugPrefixWarning(t *testing.T) {
 }
 
 func TestParseBadDefaults(t *testing.T) {
-	_, err := Parse(mkTable([]string{"Team", "Hosts"}), ParseOptions{Defaults: config.Defaults{TimeZone: "EST", Duration: 5, Availability: "Mon-Fri 17-9"}})
-	var ve *config.ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("err = %v, want *config.ValidationError", err)
+	_, err := Parse(mkTable([]string{"Team", "Hosts"}), ParseOptions{Defaults: Defaults{TimeZone: "EST", Duration: 5, Availability: "Mon-Fri 17-9"}})
+	var de *DefaultsError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %v, want *DefaultsError", err)
 	}
-	var paths []string
-	for _, f := range ve.Fields {
-		paths = append(paths, f.Path)
+	var fields []string
+	for _, p := range de.Problems {
+		fields = append(fields, p.Field)
 	}
-	if diff := cmp.Diff([]string{"defaults.duration", "defaults.timezone", "defaults.availability"}, paths); diff != "" {
+	if diff := cmp.Diff([]string{"duration", "timezone", "availability"}, fields); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := CheckDefaults(config.Default().Defaults); err != nil {
+	if err := CheckDefaults(Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"}); err != nil {
 		t.Errorf("built-in defaults: %v", err)
 	}
 }
@@ -414,7 +413,7 @@ func TestParseAliases(t *testing.T) {
 	tb := mkTable([]string{"Team name", "Team members", "Zoom page"}, []string{"Sales", "a@x.com, b@x.com", "abcdefghij0123456789abcdef"})
 	res := mustParse(t, tb, ParseOptions{
 		Aliases:   map[string]string{"team": "Team name", "hosts": "team_members"},
-		Writeback: config.WritebackColumns{ScheduleID: "Zoom Page", BookingURL: "booking_url", Status: "sync_status", SyncedAt: "synced_at"},
+		Writeback: WritebackColumns{ScheduleID: "Zoom Page", BookingURL: "booking_url", Status: "sync_status", SyncedAt: "synced_at"},
 	})
 	if len(res.Pages) != 1 || res.Pages[0].Ref.ID != "abcdefghij0123456789abcdef" || len(res.Pages[0].Hosts) != 2 {
 		t.Fatalf("pages %+v invalid %v", res.Pages, res.Invalid)
@@ -431,13 +430,16 @@ func TestParseAliases(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("Team,Hosts,Owner,Duration\nSales,\"a@x.com,b@x.com\",,30\n"))
 	f.Add([]byte("team;hosts;availability\nA;a@x.com b@x.com;Mon 9-5\n\n;;\n"))
+	// Hostile cells: a stray Latin-1 byte in a UTF-8 file, NUL, a formula.
+	f.Add([]byte("Team,Hosts,Slug\nZ\xfcrich,\"a@x.com,b@x.com\",\nZürich,\"a@x.com,b@x.com\",Zur-ICH\n"))
+	f.Add([]byte("Team,Hosts,Description\nSales\x00,\"a@x.com,b@x.com\",\x00\n=1+1,\"a@x.com,b@x.com\",=HYPERLINK(\"x\")\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data, _ = decodeText(data)
 		tb, _, err := tableFromCSV(data)
 		if tb == nil || err != nil {
 			return
 		}
-		res, err := Parse(tb, ParseOptions{Defaults: testDefaults, SlugPrefix: "zs-", Writeback: config.Default().Writeback.Columns})
+		res, err := Parse(tb, ParseOptions{Defaults: testDefaults, SlugPrefix: "zs-", Writeback: DefaultWritebackColumns()})
 		if err != nil {
 			var he *HeaderError
 			if !errors.As(err, &he) || len(he.Problems) == 0 {
@@ -450,7 +452,8 @@ func FuzzParse(f *testing.F) {
 			seen[p.Row]++
 			if len(p.Hosts) < 2 || len(p.Hosts) > 30 || !containsStr(p.Hosts, p.Owner) || p.Key == "" ||
 				len(p.Slug) < 3 || len(p.Slug) > 256 || !isSlug(p.Slug) || p.Duration < 15 || p.Duration > 1440 ||
-				p.TimeZone == "" || p.Availability.IsZero() || len([]rune(p.Team)) > 256 {
+				p.TimeZone == "" || p.Availability.IsZero() || len([]rune(p.Team)) > 256 ||
+				!utf8.ValidString(p.Team) || strings.ContainsRune(p.Team, 0) || strings.Join(p.Hosts, "") != strings.ToValidUTF8(strings.Join(p.Hosts, ""), "") {
 				t.Fatalf("invalid page accepted: %+v", p)
 			}
 		}

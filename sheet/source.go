@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"time"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 // Table is what a source read: the header and the data rows as strings.
@@ -42,7 +40,7 @@ type Source interface {
 type Writer interface {
 	// WriteBack writes each row's result into the write-back columns of t,
 	// the table Read returned.
-	WriteBack(ctx context.Context, t *Table, cols config.WritebackColumns, results []RowResult) (*WriteReport, error)
+	WriteBack(ctx context.Context, t *Table, cols WritebackColumns, results []RowResult) (*WriteReport, error)
 }
 
 // RowResult is what happened to one row, for write-back.
@@ -81,20 +79,20 @@ type OpenOptions struct {
 }
 
 // Open returns the source src describes.
-func Open(ctx context.Context, src config.Source, opts OpenOptions) (Source, error) {
+func Open(ctx context.Context, src SourceConfig, opts OpenOptions) (Source, error) {
 	switch src.Type {
-	case config.SourceCSV:
-		c := NewCSV(resolvePath(opts.BaseDir, src.Path))
+	case TypeCSV:
+		c := newCSV(resolvePath(opts.BaseDir, src.Path))
 		c.log = logger(opts.Logger)
 		return c, nil
-	case config.SourceGSheet:
+	case TypeGSheet:
 		g, err := NewGoogle(ctx, src, opts)
 		if err != nil {
 			return nil, err // not a typed nil inside a non-nil Source
 		}
 		return g, nil
 	}
-	return nil, fmt.Errorf("source.type %q is not a source zoomsync can read; use %s or %s", src.Type, config.SourceGSheet, config.SourceCSV)
+	return nil, fmt.Errorf("source.type %q is not a source zoomsync can read; use %s or %s", src.Type, TypeGSheet, TypeCSV)
 }
 
 func resolvePath(base, p string) string {

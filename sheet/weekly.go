@@ -16,7 +16,7 @@ import (
 type Span struct{ Start, End int }
 
 // String formats the span as "09:00-17:00".
-func (s Span) String() string { return FormatClock(s.Start) + "-" + FormatClock(s.End) }
+func (s Span) String() string { return formatClock(s.Start) + "-" + formatClock(s.End) }
 
 // Weekly is a week of bookable hours indexed by time.Weekday (Sunday = 0).
 // A Weekly from ParseWeekly has each day's spans sorted, separated (spans
@@ -312,7 +312,7 @@ func parseTimeRange(s string) (Span, error) {
 		}
 		text := strings.TrimSpace(s)
 		msg := fmt.Sprintf("%q ends before it starts", text)
-		if canon := FormatClock(start) + "-" + FormatClock(end); canon != text {
+		if canon := formatClock(start) + "-" + formatClock(end); canon != text {
 			msg += " (" + canon + ")"
 		}
 		return Span{}, &WeeklyError{Message: msg, Hint: hint}
@@ -369,8 +369,8 @@ func parseClock(raw string) (minutes int, meridiem bool, err error) {
 	return h*60 + m, meridiem, nil
 }
 
-// FormatClock writes minutes from midnight as "HH:MM" (1440 is "24:00").
-func FormatClock(min int) string {
+// formatClock writes minutes from midnight as "HH:MM" (1440 is "24:00").
+func formatClock(min int) string {
 	return fmt.Sprintf("%02d:%02d", min/60, min%60)
 }
 

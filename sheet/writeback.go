@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"google.golang.org/api/sheets/v4"
-
-	"github.com/zoomsync/zoomsync/config"
 )
 
 const (
@@ -41,7 +39,7 @@ type pendingRow struct {
 // be prevented; the re-read is done last to keep that window short, and the
 // rows written are checked once more afterwards so that such a sort is at
 // least reported in Warnings.
-func (g *Google) WriteBack(ctx context.Context, t *Table, cols config.WritebackColumns, results []RowResult) (*WriteReport, error) {
+func (g *Google) WriteBack(ctx context.Context, t *Table, cols WritebackColumns, results []RowResult) (*WriteReport, error) {
 	rep := &WriteReport{}
 	if t.Sheet == "" {
 		return nil, &SourceError{Source: g.String(), Op: "write back to", Problem: "the table does not say which tab it came from", Hint: "pass the table Read returned"}
@@ -55,7 +53,7 @@ func (g *Google) WriteBack(ctx context.Context, t *Table, cols config.WritebackC
 		if i, ok := hm.Writeback(kind); ok {
 			wbCol[kind] = i
 		} else {
-			rep.MissingColumns = append(rep.MissingColumns, wbTexts(cols)[kind])
+			rep.MissingColumns = append(rep.MissingColumns, cols.byKind()[kind])
 		}
 	}
 
@@ -269,9 +267,9 @@ func (g *Google) movedRows(ctx context.Context, t *Table, hm *HeaderMap, pending
 				teamNow, teamThen = now, then
 			}
 		}
-		identity := Slugify(keyNow)
+		identity := slugify(keyNow)
 		if identity == "" {
-			identity = Slugify(teamNow)
+			identity = slugify(teamNow)
 		}
 		same := keyNow == keyThen && (teamNow == teamThen || !needTeam)
 		if (p.res.Key != "" && identity == p.res.Key) || (p.res.Key == "" && same) || (identity == "" && same) {
@@ -299,4 +297,25 @@ func cellAt(cells []string, i int) string {
 		return cells[i]
 	}
 	return ""
+}
+
+// StatusCells maps each data row's sheet row number to the trimmed text of
+// its write-back status cell, so a caller can tell what the sheet shows
+// now. It is empty when the header cannot be used or has no status column.
+func StatusCells(t *Table, aliases map[string]string, wb WritebackColumns) map[int]string {
+	out := map[int]string{}
+	hm, err := newHeaderMap(t.Header, aliases, wb, t.FirstCol)
+	if err != nil {
+		return out
+	}
+	col, ok := hm.Writeback(WBStatus)
+	if !ok {
+		return out
+	}
+	for i, row := range t.Rows {
+		if col < len(row) {
+			out[t.RowNums[i]] = strings.TrimSpace(row[col])
+		}
+	}
+	return out
 }

@@ -11,12 +11,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/sheet/sheettest"
 )
 
 var (
-	wbCols = config.Default().Writeback.Columns
+	wbCols = DefaultWritebackColumns()
 	syncT  = time.Date(2026, 3, 1, 10, 30, 0, 0, time.FixedZone("CET", 3600))
 	syncS  = "2026-03-01T09:30:00Z"
 )
@@ -288,5 +287,22 @@ func TestWriteBackRetriesAndErrors(t *testing.T) {
 	_, err = g.WriteBack(context.Background(), tb, wbCols, []RowResult{{Row: 2, Key: "sales", Status: "error: boom"}})
 	if err == nil || !strings.Contains(err.Error(), "cannot write back to") || !strings.Contains(err.Error(), "HTTP 403") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestStatusCells(t *testing.T) {
+	tb := &Table{
+		Header:  []string{"Squad", "Hosts", "Result"},
+		Rows:    [][]string{{"Sales", "a@x.com, b@x.com", " created "}, {"Ops", "a@x.com, b@x.com", ""}, {"Short"}},
+		RowNums: []int{2, 3, 5},
+	}
+	wb := DefaultWritebackColumns()
+	wb.Status = "Result"
+	got := StatusCells(tb, map[string]string{ColTeam: "squad"}, wb)
+	if diff := cmp.Diff(map[int]string{2: "created", 3: ""}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if got := StatusCells(tb, nil, DefaultWritebackColumns()); len(got) != 0 {
+		t.Errorf("no team column: got %v, want nothing", got)
 	}
 }

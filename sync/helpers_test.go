@@ -102,9 +102,9 @@ func parse(t testing.TB, csv, prefix string) *sheet.Result {
 		table.RowNums = append(table.RowNums, i+1)
 	}
 	res, err := sheet.Parse(table, sheet.ParseOptions{
-		Defaults:   config.Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"},
+		Defaults:   sheet.Defaults{TimeZone: "UTC", Duration: 30, Availability: "Mon-Fri 09:00-17:00"},
 		SlugPrefix: prefix,
-		Writeback:  config.Default().Writeback.Columns,
+		Writeback:  config.Default().Writeback.Columns.Sheet(),
 	})
 	if err != nil {
 		t.Fatalf("Parse: %v", err)

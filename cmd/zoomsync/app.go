@@ -48,7 +48,7 @@ type loaded struct {
 // readSheet reads and parses the source. Every failure here happens before
 // any Zoom call.
 func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write bool) (*loaded, error) {
-	src, err := sheet.Open(ctx, cfg.Source, sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
+	src, err := sheet.Open(ctx, cfg.Source.Sheet(), sheet.OpenOptions{Write: write, BaseDir: cfg.Dir, Logger: log, Aliases: cfg.Columns})
 	if err != nil {
 		return nil, fail(exitFailed, "opening the sheet: %w", err)
 	}
@@ -58,9 +58,9 @@ func readSheet(ctx context.Context, cfg *config.Config, log *slog.Logger, write 
 	}
 	res, err := sheet.Parse(table, sheet.ParseOptions{
 		Aliases:    cfg.Columns,
-		Defaults:   cfg.Defaults,
+		Defaults:   cfg.Defaults.Sheet(),
 		SlugPrefix: cfg.Sync.SlugPrefix,
-		Writeback:  cfg.Writeback.Columns,
+		Writeback:  cfg.Writeback.Columns.Sheet(),
 	})
 	if err != nil {
 		return nil, fail(exitFailed, "%s: %w", src, err)
@@ -81,7 +81,7 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
-		RateLimit: cfg.Zoom.RateLimit, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
+		RateLimit: cfg.Zoom.RateLimit.PerSecond, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
 		Logger: log,
 	}
 	if cfg.Zoom.MaxRetries == 0 {
@@ -127,6 +127,8 @@ func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.
 		MaxPrunePercent: cfg.Sync.MaxPrunePercent,
 		ForcePrune:      forcePrune,
 		Concurrency:     cfg.Zoom.Concurrency,
+		Dedupe:          cfg.Sync.Dedupe,
+		RecheckCreate:   cfg.Sync.RecheckCreate,
 		Account:         account,
 		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
 		Logger:          log,
@@ -154,9 +156,9 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 	if !ok {
 		return fmt.Errorf("write-back is enabled but %s cannot be written to", l.src)
 	}
-	hm, _ := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns)
+	hm, _ := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
 	rows := zsync.WriteBackRows(rep, l.table, hm, time.Now())
-	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns, rows)
+	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns.Sheet(), rows)
 	if err != nil {
 		return fmt.Errorf("writing results back to the sheet: %w", err)
 	}

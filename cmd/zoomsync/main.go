@@ -161,7 +161,7 @@ func (c *common) load(scope config.Scope, stderr io.Writer) (*config.Config, *sl
 	if err == nil {
 		// The weekly-hours syntax of defaults.availability belongs to the
 		// sheet package, so it is checked here rather than in config.
-		err = sheet.CheckDefaults(cfg.Defaults)
+		err = sheet.CheckDefaults(cfg.Defaults.Sheet())
 	}
 	if err != nil {
 		return nil, log, fail(exitFailed, "%s: %w", c.config, err)

@@ -177,13 +177,6 @@ func (s *Server) Fail(f Failure) {
 	s.failures = append(s.failures, &f)
 }
 
-// ClearFailures drops every scripted failure.
-func (s *Server) ClearFailures() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures = nil
-}
-
 // Deny makes every call on the spreadsheet answer 403 PERMISSION_DENIED, as
 // when it is not shared with the caller.
 func (s *Server) Deny(id string) {
