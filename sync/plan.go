@@ -153,10 +153,7 @@ func (t *ToDo) String() string {
 func todoFor(p *sheet.Page) *ToDo {
 	t := &ToDo{
 		Owner: normEmail(p.Owner), Title: p.Team, Type: "All Hosts Available", Hosts: p.Hosts,
-		Duration: p.Duration, TimeZone: p.TimeZone, WeeklyHours: p.AvailabilityText, Slug: p.Slug,
-	}
-	if t.WeeklyHours == "" {
-		t.WeeklyHours = canonicalHours(weeklyHours(p.Availability))
+		Duration: p.Duration, TimeZone: p.TimeZone, WeeklyHours: hoursText(p), Slug: p.Slug,
 	}
 	return t
 }
