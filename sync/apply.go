@@ -108,6 +108,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil {
 			i := creates[0]
 			creates = creates[1:]
+			run.analytics.read(ctx, plan.Changes[i].Owner)
 			v := run.createRow(ctx, i)
 			tick()
 			if v != nil {
@@ -176,7 +177,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	for _, i := range work {
 		run.finish(i)
 	}
-	if len(created) > 0 && plan.Create != CreateProbe {
+	if len(created) > 0 {
 		e.saveVerdict(run, rep)
 	}
 	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
@@ -254,15 +255,22 @@ func (run *applyRun) finishVerified(v *verifyItem) {
 	}
 }
 
-// notSent turns a create that was held back into the admin's to do.
+// notSent reports a create that was held back: once Zoom is seen to
+// downgrade creates the row becomes the admin's to do; when the first
+// create could not be verified it is left for the next run.
 func (run *applyRun) notSent(i int) {
 	ch, r := run.plan.Changes[i], run.results[i]
-	r.Action, r.Status, r.ToDo, r.Fields = ActionCreateInWebApp, StatusDone, todoFor(ch.page), nil
-	why := "Zoom did not make an All Hosts Available page for this run's first create"
-	if v := run.verdict; v != nil {
-		why = "Zoom stored this run's first create as " + v.Detail
+	run.verdictMu.Lock()
+	v := run.verdict
+	run.verdictMu.Unlock()
+	if v == nil || v.Result != VerdictDowngraded {
+		r.Status = StatusSkipped
+		r.Notes = append(r.Notes, "not sent: this run's first create could not be verified, so no other create is sent; the next run tries again")
+		run.finish(i)
+		return
 	}
-	r.Notes = append(r.Notes, "not sent: "+why+", so no other create is sent")
+	r.Action, r.Status, r.ToDo, r.Fields = ActionCreateInWebApp, StatusDone, todoFor(ch.page), nil
+	r.Notes = append(r.Notes, "not sent: Zoom stored a create of this run as "+v.Detail+", so no other create is sent")
 	run.finish(i)
 }
 
@@ -377,7 +385,7 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 		}
 		found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug)
 		if lerr != nil {
-			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%v): outcome unknown; the next run checks", err, lerr)}
+			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err, lerr)}
 		}
 		if found != nil {
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
