@@ -515,9 +515,9 @@ func (run *applyRun) downgraded(ctx context.Context, it *verifyItem, what, detai
 	run.learn(Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(), Detail: detail})
 	r.Status = StatusFailed
 	r.ToDo = todoFor(it.ch.page)
-	todo := "Create the page in the Zoom web app instead: " + r.ToDo.String() + "."
+	todo := "To do: " + r.ToDo.String() + "."
 	if e.opts.OnDowngrade == "keep" {
-		r.Error = what + " Kept it (sync.on_downgrade: keep): it is bookable until fixed; delete it, then " + strings.TrimPrefix(todo, "Create the page in the Zoom web app instead: ")
+		r.Error = what + " Kept it (sync.on_downgrade: keep): it is bookable until fixed; delete it, then " + r.ToDo.String() + "."
 		return
 	}
 	if derr := e.zoom.DeleteSchedule(ctx, it.ch.Owner, it.id); derr != nil && !zoom.IsNotFound(derr) {
