@@ -145,39 +145,72 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		}
 	}
 
-	var verify []verifyItem
-	var verifyMu gosync.Mutex
-	e.parallel(ctx, append(creates, work...), func(i int) {
+	// Writes run in parallel; each owner's written pages are read back in
+	// batches (verifyBatch, or when the owner's last write is done) while
+	// none of that owner's writes is in flight, so that the analytics
+	// counts around a batch are its own, and each row's outcome is final
+	// (and reported) soon after its write rather than at the end of the run.
+	items := append(creates, work...)
+	owners := map[string]*ownerBatch{}
+	for _, i := range items {
+		o := plan.Changes[i].Owner
+		if owners[o] == nil {
+			owners[o] = &ownerBatch{}
+		}
+		owners[o].left++
+	}
+	anyCreated := atomic.Bool{}
+	flush := func(ob *ownerBatch, batch []verifyItem) {
+		ob.rw.Lock()
+		defer ob.rw.Unlock()
+		run.verify(ctx, batch)
+		var created []verifyItem
+		for _, v := range batch {
+			if v.created {
+				created = append(created, v)
+			}
+		}
+		if len(created) > 0 {
+			anyCreated.Store(true)
+		}
+		run.checkType(ctx, created)
+		for i := range batch {
+			run.finishVerified(&batch[i])
+		}
+	}
+	e.parallel(ctx, items, func(i int) {
+		ob := owners[plan.Changes[i].Owner]
 		var v *verifyItem
 		if plan.Changes[i].Action == ActionCreate && run.stopCreates.Load() {
 			run.notSent(i)
 		} else {
+			ob.rw.RLock()
 			v = run.applyRow(ctx, i)
+			ob.rw.RUnlock()
 		}
-		if v != nil {
-			verifyMu.Lock()
-			verify = append(verify, *v)
-			verifyMu.Unlock()
-		} else {
+		if v == nil {
 			run.finish(i)
+		}
+		if batch := ob.done(v); batch != nil {
+			flush(ob, batch)
 		}
 		tick()
 	})
-	run.verify(ctx, verify)
-	var created []verifyItem
-	for _, v := range verify {
-		if v.created {
-			created = append(created, v)
+	// A cancelled run leaves some owners' batches unflushed.
+	for _, o := range sortedKeys(owners) {
+		ob := owners[o]
+		ob.mu.Lock()
+		batch := ob.pending
+		ob.pending = nil
+		ob.mu.Unlock()
+		if len(batch) > 0 {
+			flush(ob, batch)
 		}
-	}
-	run.checkType(ctx, created)
-	for i := range verify {
-		run.finishVerified(&verify[i])
 	}
 	for _, i := range work {
 		run.finish(i)
 	}
-	if len(created) > 0 {
+	if anyCreated.Load() {
 		e.saveVerdict(run, rep)
 	}
 	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
@@ -232,6 +265,36 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	})
 	rep.Finished = e.opts.Now()
 	return rep
+}
+
+// verifyBatch is how many written pages of one owner are read back
+// together: one listing verifies them, and their rows are reported then.
+const verifyBatch = 20
+
+// ownerBatch tracks one owner's writes during Apply. Writes hold rw for
+// reading; a batch's read-back and analytics hold it for writing.
+type ownerBatch struct {
+	rw      gosync.RWMutex
+	mu      gosync.Mutex
+	left    int // writes not yet done
+	pending []verifyItem
+}
+
+// done records a finished write (v nil when there is nothing to verify)
+// and returns a batch to verify, if one is due.
+func (ob *ownerBatch) done(v *verifyItem) []verifyItem {
+	ob.mu.Lock()
+	defer ob.mu.Unlock()
+	ob.left--
+	if v != nil {
+		ob.pending = append(ob.pending, *v)
+	}
+	if len(ob.pending) == 0 || len(ob.pending) < verifyBatch && ob.left > 0 {
+		return nil
+	}
+	batch := ob.pending
+	ob.pending = nil
+	return batch
 }
 
 // finish marks result i final: it is logged and passed to OnResult, once.

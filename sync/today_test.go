@@ -468,3 +468,40 @@ func TestDailyLimitWhileListingStopsTheRun(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func TestResultsArriveDuringTheRun(t *testing.T) {
+	e := newEnv(t, nil, Options{Concurrency: 4})
+	e.opts.Verdicts.Save("", Verdict{Result: VerdictHonoured, FoundAt: time.Now()})
+	var sb strings.Builder
+	sb.WriteString("team | hosts\n")
+	for i := range 50 {
+		fmt.Fprintf(&sb, "Team %02d | ann@example.com, h%d@example.com\n", i, i)
+	}
+	var mu gosync.Mutex
+	postsAtFirst := -1
+	e.opts.OnResult = func(r Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		if postsAtFirst < 0 {
+			postsAtFirst = creates(e)
+		}
+	}
+	_, rep := e.run(sb.String())
+	if rep.Tally().Created != 50 {
+		t.Fatalf("report: %s", rep.Summary())
+	}
+	// The first rows are verified and reported while later creates are
+	// still to be sent.
+	if postsAtFirst < 1 || postsAtFirst > verifyBatch+4 {
+		t.Errorf("first result after %d of 50 creates", postsAtFirst)
+	}
+	// Each batch is read back by one listing (plan: 1, batches: 3).
+	if n := e.rec.count("GET", "/scheduler/schedules"); n != 4 {
+		t.Errorf("%d listings, want 4", n)
+	}
+	for _, r := range rep.Results {
+		if !strings.Contains(r.Detail(), "confirmed by Zoom's analytics report") {
+			t.Errorf("%s: %s", r.Key, r.Detail())
+		}
+	}
+}
