@@ -211,14 +211,6 @@ func (r *RateLimit) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// MarshalYAML writes `auto` or the number.
-func (r RateLimit) MarshalYAML() (any, error) {
-	if r.Auto {
-		return rateLimitAuto, nil
-	}
-	return r.PerSecond, nil
-}
-
 // Secret is a string that never prints itself: fmt, slog and JSON all see
 // a placeholder. Use Reveal to get the value.
 type Secret string
@@ -347,7 +339,7 @@ func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 		}
 		expanded := expandNode(root, "", lookup, cfg.unset)
 		c := &checker{expanded: expanded}
-		if err := c.node(root, typeOfConfig, ""); err != nil {
+		if err := c.node(root, typeOfConfig, "", root.Line); err != nil {
 			return nil, err
 		}
 		if len(c.errs) > 0 {

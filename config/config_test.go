@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type names the key", "zoom:\n  concurrency: lots\n", []string{`zoom.concurrency: expected a whole number, got "lots" (line 2)`}},
 		{"bad duration", "zoom:\n  timeout: soon\n", []string{`zoom.timeout: expected a duration such as 30s`, `got "soon"`}},
 		{"duration without a unit", "sync:\n  recheck_create: 168\n", []string{`sync.recheck_create: expected a duration such as 30s, 5m or 168h, got the number 168`}},
-		{"list for a string", "zoom:\n  client_secret:\n    - a\n    - b\n", []string{"zoom.client_secret: expected a string, got a list (line 3)"}},
+		{"list for a string", "zoom:\n  client_secret:\n    - a\n    - b\n", []string{"zoom.client_secret: expected a string, got a list (line 2)"}},
 		{"mapping for a string", "source:\n  path: {a: 1}\n", []string{"source.path: expected a string, got a mapping"}},
 		{"string for a section", "zoom: fast\n", []string{`zoom: expected a mapping of keys, got "fast"`}},
 		{"string for a bool", "writeback:\n  enabled: sometimes\n", []string{`writeback.enabled: expected true or false, got "sometimes"`}},
@@ -418,4 +418,48 @@ func TestExampleConfigIsCompleteAndValid(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("examples/zoomsync.example.yaml does not document: %v", missing)
 	}
+}
+
+func TestNestedAliasesAreCheap(t *testing.T) {
+	// A "billion laughs" file: each level refers to the one below ten times.
+	var b strings.Builder
+	b.WriteString("columns:\n  x0: &a0 [lol]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  x%d: &a%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("  hosts: *a9\nsource: {type: csv, path: *a9}\n")
+	start := time.Now()
+	_, err := Parse(strings.NewReader(b.String()), nil)
+	if err == nil || !strings.Contains(err.Error(), "columns.hosts: expected a string, got a list") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Parse took %v", d)
+	}
+}
+
+// FuzzParse checks that no file makes Parse or Validate panic, and that a
+// rejected file gets an error that says something.
+func FuzzParse(f *testing.F) {
+	f.Add("zoom:\n  rate_limit: auto\n  client_secret: [a]\n")
+	f.Add("base: &b {type: csv}\nsource: *b\n")
+	f.Add("sync:\n  recheck_create: 0\n  dedupe: report\nnotify: {reminder: 1h}\n")
+	f.Add("columns: {hosts: [x]}\nzoom: ~\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg, err := Parse(strings.NewReader(text), nil)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		_ = cfg.Validate(ScopeServe)
+	})
 }

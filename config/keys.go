@@ -42,11 +42,27 @@ func (e *UnknownKeyError) Error() string {
 // "cannot unmarshal !!seq into config.Secret".
 type checker struct {
 	expanded map[*yaml.Node]string // value node → the ${VAR} it was expanded from
+	seen     map[anchorUse]bool    // anchors already checked, by the type they were checked as
 	errs     []FieldError
 }
 
-func (c *checker) node(n *yaml.Node, t reflect.Type, path string) error {
+type anchorUse struct {
+	n *yaml.Node
+	t reflect.Type
+}
+
+func (c *checker) node(n *yaml.Node, t reflect.Type, path string, line int) error {
 	if n.Kind == yaml.AliasNode {
+		// Check what an anchor holds once: following every alias would let
+		// a small file of nested aliases cost exponential time.
+		k := anchorUse{n.Alias, t}
+		if c.seen[k] {
+			return nil
+		}
+		if c.seen == nil {
+			c.seen = map[anchorUse]bool{}
+		}
+		c.seen[k] = true
 		n = n.Alias
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == nullTag {
@@ -57,43 +73,43 @@ func (c *checker) node(n *yaml.Node, t reflect.Type, path string) error {
 		if n.Kind == yaml.ScalarNode && (n.Value == rateLimitAuto || isNumber(n)) {
 			return nil
 		}
-		c.wrongKind(n, path, "auto or a number of requests per second")
+		c.wrongKind(n, path, line, "auto or a number of requests per second")
 	case t == typeOfDuration:
 		if n.Kind == yaml.ScalarNode && (n.Value == "0" || n.ShortTag() == strTag && isDuration(n.Value)) {
 			return nil
 		}
-		c.wrongKind(n, path, "a duration such as 30s, 5m or 168h")
+		c.wrongKind(n, path, line, "a duration such as 30s, 5m or 168h")
 	case t.Kind() == reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			c.wrongKind(n, path, "a mapping of keys")
+			c.wrongKind(n, path, line, "a mapping of keys")
 			return nil
 		}
 		return c.mapping(n, t, path)
 	case t.Kind() == reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			c.wrongKind(n, path, "a mapping of keys to values")
+			c.wrongKind(n, path, line, "a mapping of keys to values")
 			return nil
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if err := c.node(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value)); err != nil {
+			if err := c.node(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), n.Content[i].Line); err != nil {
 				return err
 			}
 		}
 	case t.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			c.wrongKind(n, path, "a string")
+			c.wrongKind(n, path, line, "a string")
 		}
 	case t.Kind() == reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != boolTag {
-			c.wrongKind(n, path, "true or false")
+			c.wrongKind(n, path, line, "true or false")
 		}
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != intTag {
-			c.wrongKind(n, path, "a whole number")
+			c.wrongKind(n, path, line, "a whole number")
 		}
 	case t.Kind() == reflect.Float64:
 		if !isNumber(n) {
-			c.wrongKind(n, path, "a number")
+			c.wrongKind(n, path, line, "a number")
 		}
 	}
 	return nil
@@ -120,19 +136,20 @@ func (c *checker) mapping(n *yaml.Node, t reflect.Type, prefix string) error {
 		if !ok {
 			return &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: suggest.Closest(k.Value, known)}
 		}
-		if err := c.node(v, ft, path); err != nil {
+		if err := c.node(v, ft, path, k.Line); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// wrongKind records that the value at path is not what the key takes. A
-// value that came from the environment is not echoed: it may be a secret.
-func (c *checker) wrongKind(n *yaml.Node, path, want string) {
-	msg := fmt.Sprintf("expected %s, got %s (line %d)", want, describeNode(n), n.Line)
+// wrongKind records that the value at path (its key on line) is not what
+// the key takes. A value that came from the environment is not echoed: it
+// may be a secret.
+func (c *checker) wrongKind(n *yaml.Node, path string, line int, want string) {
+	msg := fmt.Sprintf("expected %s, got %s (line %d)", want, describeNode(n), line)
 	if name, ok := c.expanded[n]; ok {
-		msg = fmt.Sprintf("expected %s, got the value of ${%s} (line %d)", want, name, n.Line)
+		msg = fmt.Sprintf("expected %s, got the value of ${%s} (line %d)", want, name, line)
 	}
 	c.errs = append(c.errs, FieldError{Path: path, Message: msg})
 }

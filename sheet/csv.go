@@ -16,6 +16,33 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
+// maxCSVSize caps the CSV file zoomsync reads: a roster of thousands of
+// teams is a few megabytes.
+const maxCSVSize = 64 << 20
+
+var errTooBig = errors.New("file too large")
+
+// readCapped reads the file at path, or returns errTooBig without reading
+// more than max+1 bytes (none, for a regular file).
+func readCapped(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > max {
+		return nil, errTooBig
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
 // CSV reads the roster from a CSV file, for trying zoomsync out and for
 // teams that export their sheet. It does not support write-back.
 type CSV struct {
@@ -30,7 +57,8 @@ func newCSV(path string) *CSV { return &CSV{path: path, log: logger(nil)} }
 func (c *CSV) String() string { return "CSV " + c.path }
 
 // Read reads the whole file. It accepts UTF-8 with or without a byte-order
-// mark, UTF-16 with one, and (as Excel on Windows writes it) Windows-1252;
+// mark, UTF-16 with one, and (as Excel on Windows writes it) Windows-1252
+// when most of the file's non-ASCII bytes are not UTF-8;
 // "," separators, or ";" or tabs when the header has no ","; CRLF line ends;
 // quotes used loosely. Row numbers count rows as a spreadsheet shows the
 // file: each record is one row, each blank line one empty row.
@@ -38,7 +66,11 @@ func (c *CSV) Read(ctx context.Context) (*Table, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(c.path)
+	data, err := readCapped(c.path, maxCSVSize)
+	if errors.Is(err, errTooBig) {
+		return nil, &SourceError{Source: c.String(), Op: "read", Problem: fmt.Sprintf("the file is larger than %d MiB, far more than a roster needs", maxCSVSize>>20),
+			Hint: "check source.path points at the roster", Err: err}
+	}
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -123,12 +155,35 @@ func decodeText(data []byte) ([]byte, string) {
 		if out, err := dec.Bytes(data); err == nil {
 			return out, "UTF-16"
 		}
-	case !utf8.Valid(data):
+	case mostlyNotUTF8(data):
 		if out, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
 			return out, "Windows-1252"
 		}
 	}
 	return data, ""
+}
+
+// mostlyNotUTF8 reports whether the file as a whole is in another encoding:
+// more of its non-ASCII sequences are invalid UTF-8 than valid. A UTF-8
+// file with a few stray bytes stays UTF-8, so its valid rows keep their
+// text and Parse names the cells holding the bad bytes; re-reading it all
+// as Windows-1252 would garble every valid accent ("Zürich" → "ZÃ¼rich").
+func mostlyNotUTF8(data []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		i += n
+	}
+	return invalid > valid
 }
 
 // sniffComma picks the separator from the first line: "," unless the line

@@ -176,9 +176,9 @@ func (h *HeaderMap) Writeback(kind string) (int, bool) {
 	return i, ok
 }
 
-// Display is the name a message uses for a column: its header text as the
+// display is the name a message uses for a column: its header text as the
 // sheet shows it, or the column's own name when the sheet lacks it.
-func (h *HeaderMap) Display(name string) string {
+func (h *HeaderMap) display(name string) string {
 	if i, ok := h.cols[name]; ok {
 		if t := strings.TrimSpace(h.Header[i]); t != "" {
 			return t
@@ -200,6 +200,15 @@ func (h *HeaderMap) isInput(i int) bool {
 // cellLabel names header cell i for messages: "Region" (F).
 func (h *HeaderMap) cellLabel(i int) string {
 	return fmt.Sprintf("%q (%s)", strings.TrimSpace(h.Header[i]), columnLetters(h.firstCol+i))
+}
+
+// cellName names header cell i for a message about a data cell: "Notes"
+// (E), or just the letter when the header cell is empty.
+func (h *HeaderMap) cellName(i int) string {
+	if i < len(h.Header) && strings.TrimSpace(h.Header[i]) != "" {
+		return h.cellLabel(i)
+	}
+	return columnLetters(h.firstCol + i)
 }
 
 func (h *HeaderMap) cellList(idx []int) string {

@@ -136,10 +136,10 @@ func TestHeaderMapCustomScheduleIDHeader(t *testing.T) {
 	if len(hm.Warnings) != 0 {
 		t.Errorf("warnings %v", hm.Warnings)
 	}
-	if got := hm.Display(ColScheduleID); got != "Zoom Page" {
-		t.Errorf("Display = %q", got)
+	if got := hm.display(ColScheduleID); got != "Zoom Page" {
+		t.Errorf("display = %q", got)
 	}
-	if got := hm.Display(ColOwner); got != "owner" {
-		t.Errorf("Display of a missing column = %q", got)
+	if got := hm.display(ColOwner); got != "owner" {
+		t.Errorf("display of a missing column = %q", got)
 	}
 }

@@ -224,8 +224,9 @@ func (p *rowParser) orphanValues(cells []string) bool {
 }
 
 func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
-	r := &parsedRow{page: Page{Row: rowNum, Active: true}, display: p.hm.Display}
+	r := &parsedRow{page: Page{Row: rowNum, Active: true}, display: p.hm.display}
 	pg := &r.page
+	cells, unreadable := p.unreadableCells(rowNum, cells)
 	cell := func(col string) string {
 		if i, ok := p.hm.Column(col); ok && i < len(cells) {
 			return strings.TrimSpace(cells[i])
@@ -233,10 +234,10 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 		return ""
 	}
 	add := func(col, hint, format string, args ...any) {
-		r.problems = append(r.problems, Problem{Column: p.hm.Display(col), Message: fmt.Sprintf(format, args...), Hint: hint})
+		r.problems = append(r.problems, Problem{Column: p.hm.display(col), Message: fmt.Sprintf(format, args...), Hint: hint})
 	}
 	addCell := func(col string, e *cellError) {
-		r.problems = append(r.problems, Problem{Column: p.hm.Display(col), Message: e.msg, Hint: e.hint})
+		r.problems = append(r.problems, Problem{Column: p.hm.display(col), Message: e.msg, Hint: e.hint})
 	}
 
 	// team
@@ -262,15 +263,21 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 	}
 
 	// slug (explicit) before key: a team name with no Latin letters needs
-	// one of the two.
-	slugCell := strings.ToLower(cell(ColSlug))
+	// one of the two. Capitals are the one thing lowered (with a warning);
+	// any other character outside a-z, 0-9 and - makes the row invalid.
+	slugCell := cell(ColSlug)
+	if lower := strings.ToLower(slugCell); lower != slugCell && isSlug(lower) {
+		p.warnings = append(p.warnings, fmt.Sprintf("row %d, column %q: slug %q has capital letters; using %q — write it in lower case to silence this warning",
+			rowNum, p.hm.display(ColSlug), truncate(slugCell, 80), truncate(lower, 80)))
+		slugCell = lower
+	}
 	slugOK := false
 	if slugCell != "" {
 		r.slugExplicit = true
 		switch n := len(slugCell); {
 		case !isSlug(slugCell):
 			hint := "use only a-z, 0-9 and -"
-			if s := Slugify(slugCell); len(s) >= minSlug {
+			if s := slugify(slugCell); len(s) >= minSlug {
 				hint += fmt.Sprintf(", for example %q", s)
 			}
 			add(ColSlug, hint, "%q is not a valid slug", truncate(slugCell, 80))
@@ -287,18 +294,18 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 
 	// key
 	if k := cell(ColKey); k != "" {
-		pg.Key = Slugify(k)
+		pg.Key = slugify(k)
 		if pg.Key == "" {
 			add(ColKey, `use letters a-z and digits, for example "sales-emea"`, "the key %q has no letters a-z or digits", truncate(k, 80))
 		}
 	} else if pg.Team != "" {
 		r.keyFromTeam = true
-		pg.Key = Slugify(pg.Team)
+		pg.Key = slugify(pg.Team)
 		if pg.Key == "" {
 			if slugOK {
 				pg.Key = pg.Slug
 			} else if slugCell == "" {
-				add(ColTeam, fmt.Sprintf("set the %s or %s column, for example \"japan-sales\"", p.hm.Display(ColKey), p.hm.Display(ColSlug)),
+				add(ColTeam, fmt.Sprintf("set the %s or %s column, for example \"japan-sales\"", p.hm.display(ColKey), p.hm.display(ColSlug)),
 					"cannot make a key or slug from %q: it has no letters a-z or digits", truncate(pg.Team, 80))
 			}
 		}
@@ -316,7 +323,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 			if r.keyFromTeam {
 				from = "team name"
 			}
-			add(ColSlug, fmt.Sprintf("set the %s column (or the key) to at least %d characters", p.hm.Display(ColSlug), minSlug),
+			add(ColSlug, fmt.Sprintf("set the %s column (or the key) to at least %d characters", p.hm.display(ColSlug), minSlug),
 				"the page slug %q made from the %s is shorter than %d characters", slug, from, minSlug)
 		}
 	}
@@ -396,9 +403,102 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 	pg.Increment = p.number(cell(ColIncrement), ColIncrement, 5, 720, true, add)
 	pg.DailyLimit = p.number(cell(ColDailyLimit), ColDailyLimit, 0, 96, false, add)
 
+	if len(unreadable) > 0 {
+		// One problem per unreadable cell, not the follow-on ones its
+		// blank stand-in caused.
+		kept := r.problems[:0]
+		for _, pr := range r.problems {
+			if _, bad := unreadable[pr.Column]; !bad {
+				kept = append(kept, pr)
+			}
+		}
+		r.problems = kept
+		for _, pr := range unreadable {
+			r.problems = append(r.problems, pr)
+		}
+		// The row's identity cannot be trusted: a key made from what is
+		// left could name another page. An empty key keeps prune off.
+		for _, col := range []string{ColKey, ColTeam, ColSlug, ColScheduleID} {
+			if _, bad := unreadable[p.hm.display(col)]; bad {
+				pg.Key, pg.Slug, pg.SlugSet = "", "", false
+				break
+			}
+		}
+	}
+
 	// Report problems left to right, as the admin reads the row.
 	slices.SortStableFunc(r.problems, func(a, b Problem) int { return p.position(a.Column) - p.position(b.Column) })
 	return r
+}
+
+// maxCellChars caps a cell zoomsync reads; it is Google Sheets' own limit,
+// so only a CSV file can exceed it.
+const maxCellChars = maxCell
+
+// unreadableCells finds the input cells of a row that cannot be used at
+// all: bytes that are not UTF-8, control characters such as NUL, or more
+// than maxCellChars characters. Each gets one problem, keyed by the
+// column's display name, and a blank stand-in in the returned copy of
+// cells. A bad byte in a column zoomsync does not read is only a warning.
+func (p *rowParser) unreadableCells(rowNum int, cells []string) ([]string, map[string]Problem) {
+	var out map[string]Problem
+	for i, c := range cells {
+		input := p.hm.isInput(i)
+		msg, hint := cellUnreadable(c, input)
+		if msg == "" {
+			continue
+		}
+		if !input {
+			p.warnings = append(p.warnings, fmt.Sprintf("row %d, column %s: %s; zoomsync does not use this column, so the row is still read",
+				rowNum, p.hm.cellName(i), msg))
+			continue
+		}
+		if out == nil {
+			out = map[string]Problem{}
+			cells = slices.Clone(cells)
+		}
+		cells[i] = ""
+		for _, col := range columns {
+			if j, ok := p.hm.Column(col); ok && j == i {
+				out[p.hm.display(col)] = Problem{Column: p.hm.display(col), Message: msg, Hint: hint}
+				break
+			}
+		}
+	}
+	return cells, out
+}
+
+// cellUnreadable says what makes a cell unusable, or "". Only the UTF-8
+// check applies to cells that are not read (full is false).
+func cellUnreadable(c string, full bool) (msg, hint string) {
+	if full && len(c) > maxCellChars {
+		if n := utf8.RuneCountInString(c); n > maxCellChars {
+			return fmt.Sprintf("the cell holds %d characters; a cell may hold at most %d", n, maxCellChars),
+				"shorten it (Google Sheets allows no more either)"
+		}
+	}
+	if !utf8.ValidString(c) {
+		at := 0
+		for at < len(c) {
+			r, n := utf8.DecodeRuneInString(c[at:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			at += n
+		}
+		return fmt.Sprintf("not valid UTF-8: byte 0x%02X at position %d of %q", c[at], at+1, truncate(strings.ToValidUTF8(c, "\uFFFD"), 40)),
+			"save the file as UTF-8 (in Excel: Save As → CSV UTF-8), or retype the character"
+	}
+	if !full {
+		return "", ""
+	}
+	for _, r := range c {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			return fmt.Sprintf("the cell holds the control character U+%04X", r),
+				"delete it: control characters are often left behind by copying from another program"
+		}
+	}
+	return "", ""
 }
 
 // position is where a column (by its display name) sits in the header;
@@ -408,7 +508,7 @@ func (p *rowParser) position(display string) int {
 		p.positions = map[string]int{}
 		for _, c := range columns {
 			if i, ok := p.hm.Column(c); ok {
-				p.positions[p.hm.Display(c)] = i
+				p.positions[p.hm.display(c)] = i
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -225,7 +226,7 @@ func TestParseInvalidCells(t *testing.T) {
 		{"location too long", map[string]string{"Location": strings.Repeat("x", 1025)},
 			ParseOptions{}, `row 2: column "Location": the text is 1025 characters long; Zoom allows at most 1024 — shorten it to 1024 characters`},
 		{"slug chars", map[string]string{"Slug": "Sales EMEA!"},
-			ParseOptions{}, `row 2: column "Slug": "sales emea!" is not a valid slug — use only a-z, 0-9 and -, for example "sales-emea"`},
+			ParseOptions{}, `row 2: column "Slug": "Sales EMEA!" is not a valid slug — use only a-z, 0-9 and -, for example "sales-emea"`},
 		{"slug short", map[string]string{"Slug": "ab"},
 			ParseOptions{}, `row 2: column "Slug": the slug "ab" is 2 characters long — use 3 to 256 characters`},
 		{"derived slug short", map[string]string{"Team": "QA"},
@@ -429,6 +430,9 @@ func TestParseAliases(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("Team,Hosts,Owner,Duration\nSales,\"a@x.com,b@x.com\",,30\n"))
 	f.Add([]byte("team;hosts;availability\nA;a@x.com b@x.com;Mon 9-5\n\n;;\n"))
+	// Hostile cells: a stray Latin-1 byte in a UTF-8 file, NUL, a formula.
+	f.Add([]byte("Team,Hosts,Slug\nZ\xfcrich,\"a@x.com,b@x.com\",\nZürich,\"a@x.com,b@x.com\",Zur-ICH\n"))
+	f.Add([]byte("Team,Hosts,Description\nSales\x00,\"a@x.com,b@x.com\",\x00\n=1+1,\"a@x.com,b@x.com\",=HYPERLINK(\"x\")\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data, _ = decodeText(data)
 		tb, _, err := tableFromCSV(data)
@@ -448,7 +452,8 @@ func FuzzParse(f *testing.F) {
 			seen[p.Row]++
 			if len(p.Hosts) < 2 || len(p.Hosts) > 30 || !containsStr(p.Hosts, p.Owner) || p.Key == "" ||
 				len(p.Slug) < 3 || len(p.Slug) > 256 || !isSlug(p.Slug) || p.Duration < 15 || p.Duration > 1440 ||
-				p.TimeZone == "" || p.Availability.IsZero() || len([]rune(p.Team)) > 256 {
+				p.TimeZone == "" || p.Availability.IsZero() || len([]rune(p.Team)) > 256 ||
+				!utf8.ValidString(p.Team) || strings.ContainsRune(p.Team, 0) || strings.Join(p.Hosts, "") != strings.ToValidUTF8(strings.Join(p.Hosts, ""), "") {
 				t.Fatalf("invalid page accepted: %+v", p)
 			}
 		}

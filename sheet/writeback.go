@@ -267,9 +267,9 @@ func (g *Google) movedRows(ctx context.Context, t *Table, hm *HeaderMap, pending
 				teamNow, teamThen = now, then
 			}
 		}
-		identity := Slugify(keyNow)
+		identity := slugify(keyNow)
 		if identity == "" {
-			identity = Slugify(teamNow)
+			identity = slugify(teamNow)
 		}
 		same := keyNow == keyThen && (teamNow == teamThen || !needTeam)
 		if (p.res.Key != "" && identity == p.res.Key) || (p.res.Key == "" && same) || (identity == "" && same) {

@@ -99,11 +99,16 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	if len(creates) > 0 {
 		run.analytics = e.newWitness(ctx, plan, creates)
 	}
+	if plan.learned != nil {
+		run.learn(*plan.learned)
+		e.saveVerdict(run, rep)
+	}
 	// Probe: one create at a time until one tells how Zoom handles them.
 	if plan.Create == CreateProbe {
 		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil {
 			i := creates[0]
 			creates = creates[1:]
+			run.analytics.read(ctx, plan.Changes[i].Owner)
 			v := run.createRow(ctx, i)
 			tick()
 			if v != nil {
@@ -140,39 +145,72 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		}
 	}
 
-	var verify []verifyItem
-	var verifyMu gosync.Mutex
-	e.parallel(ctx, append(creates, work...), func(i int) {
+	// Writes run in parallel; each owner's written pages are read back in
+	// batches (verifyBatch, or when the owner's last write is done) while
+	// none of that owner's writes is in flight, so that the analytics
+	// counts around a batch are its own, and each row's outcome is final
+	// (and reported) soon after its write rather than at the end of the run.
+	items := append(creates, work...)
+	owners := map[string]*ownerBatch{}
+	for _, i := range items {
+		o := plan.Changes[i].Owner
+		if owners[o] == nil {
+			owners[o] = &ownerBatch{}
+		}
+		owners[o].left++
+	}
+	anyCreated := atomic.Bool{}
+	flush := func(ob *ownerBatch, batch []verifyItem) {
+		ob.rw.Lock()
+		defer ob.rw.Unlock()
+		run.verify(ctx, batch)
+		var created []verifyItem
+		for _, v := range batch {
+			if v.created {
+				created = append(created, v)
+			}
+		}
+		if len(created) > 0 {
+			anyCreated.Store(true)
+		}
+		run.checkType(ctx, created)
+		for i := range batch {
+			run.finishVerified(&batch[i])
+		}
+	}
+	e.parallel(ctx, items, func(i int) {
+		ob := owners[plan.Changes[i].Owner]
 		var v *verifyItem
 		if plan.Changes[i].Action == ActionCreate && run.stopCreates.Load() {
 			run.notSent(i)
 		} else {
+			ob.rw.RLock()
 			v = run.applyRow(ctx, i)
+			ob.rw.RUnlock()
 		}
-		if v != nil {
-			verifyMu.Lock()
-			verify = append(verify, *v)
-			verifyMu.Unlock()
-		} else {
+		if v == nil {
 			run.finish(i)
+		}
+		if batch := ob.done(v); batch != nil {
+			flush(ob, batch)
 		}
 		tick()
 	})
-	run.verify(ctx, verify)
-	var created []verifyItem
-	for _, v := range verify {
-		if v.created {
-			created = append(created, v)
+	// A cancelled run leaves some owners' batches unflushed.
+	for _, o := range sortedKeys(owners) {
+		ob := owners[o]
+		ob.mu.Lock()
+		batch := ob.pending
+		ob.pending = nil
+		ob.mu.Unlock()
+		if len(batch) > 0 {
+			flush(ob, batch)
 		}
-	}
-	run.checkType(ctx, created)
-	for i := range verify {
-		run.finishVerified(&verify[i])
 	}
 	for _, i := range work {
 		run.finish(i)
 	}
-	if len(created) > 0 && plan.Create != CreateProbe {
+	if anyCreated.Load() {
 		e.saveVerdict(run, rep)
 	}
 	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
@@ -229,6 +267,36 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	return rep
 }
 
+// verifyBatch is how many written pages of one owner are read back
+// together: one listing verifies them, and their rows are reported then.
+const verifyBatch = 20
+
+// ownerBatch tracks one owner's writes during Apply. Writes hold rw for
+// reading; a batch's read-back and analytics hold it for writing.
+type ownerBatch struct {
+	rw      gosync.RWMutex
+	mu      gosync.Mutex
+	left    int // writes not yet done
+	pending []verifyItem
+}
+
+// done records a finished write (v nil when there is nothing to verify)
+// and returns a batch to verify, if one is due.
+func (ob *ownerBatch) done(v *verifyItem) []verifyItem {
+	ob.mu.Lock()
+	defer ob.mu.Unlock()
+	ob.left--
+	if v != nil {
+		ob.pending = append(ob.pending, *v)
+	}
+	if len(ob.pending) == 0 || len(ob.pending) < verifyBatch && ob.left > 0 {
+		return nil
+	}
+	batch := ob.pending
+	ob.pending = nil
+	return batch
+}
+
 // finish marks result i final: it is logged and passed to OnResult, once.
 func (run *applyRun) finish(i int) {
 	run.mu.Lock()
@@ -250,15 +318,22 @@ func (run *applyRun) finishVerified(v *verifyItem) {
 	}
 }
 
-// notSent turns a create that was held back into the admin's to do.
+// notSent reports a create that was held back: once Zoom is seen to
+// downgrade creates the row becomes the admin's to do; when the first
+// create could not be verified it is left for the next run.
 func (run *applyRun) notSent(i int) {
 	ch, r := run.plan.Changes[i], run.results[i]
-	r.Action, r.Status, r.ToDo, r.Fields = ActionCreateInWebApp, StatusDone, todoFor(ch.page), nil
-	why := "Zoom did not make an All Hosts Available page for this run's first create"
-	if v := run.verdict; v != nil {
-		why = "Zoom stored this run's first create as " + v.Detail
+	run.verdictMu.Lock()
+	v := run.verdict
+	run.verdictMu.Unlock()
+	if v == nil || v.Result != VerdictDowngraded {
+		r.Status = StatusSkipped
+		r.Notes = append(r.Notes, "not sent: this run's first create could not be verified, so no other create is sent; the next run tries again")
+		run.finish(i)
+		return
 	}
-	r.Notes = append(r.Notes, "not sent: "+why+", so no other create is sent")
+	r.Action, r.Status, r.ToDo, r.Fields = ActionCreateInWebApp, StatusDone, todoFor(ch.page), nil
+	r.Notes = append(r.Notes, "not sent: Zoom stored a create of this run as "+v.Detail+", so no other create is sent")
 	run.finish(i)
 }
 
@@ -298,6 +373,10 @@ func (run *applyRun) createRow(ctx context.Context, i int) *verifyItem {
 		var unknown *unknownOutcome
 		if errors.As(err, &unknown) {
 			r.Status, r.Error = StatusUnknown, "creating the page: "+err.Error()
+		} else if ctx.Err() != nil {
+			// Interrupted before Zoom took it: nothing was made.
+			r.Status = StatusSkipped
+			r.Notes = append(r.Notes, "not applied: the run was cancelled")
 		} else {
 			r.Status, r.Error = StatusFailed, "creating the page: "+err.Error()
 		}
@@ -318,6 +397,11 @@ func (run *applyRun) applyRow(ctx context.Context, i int) *verifyItem {
 		return run.createRow(ctx, i)
 	case ch.Action == ActionUpdate:
 		if err := e.zoom.PatchSchedule(ctx, ch.Owner, ch.ScheduleID, ch.patch); err != nil {
+			if ctx.Err() != nil && !zoom.IsOutcomeUnknown(err) {
+				r.Status = StatusSkipped
+				r.Notes = append(r.Notes, "not applied: the run was cancelled")
+				return nil
+			}
 			r.Status, r.Error = StatusFailed, "updating the page: "+err.Error()
 			return nil
 		}
@@ -364,7 +448,7 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 		}
 		found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug)
 		if lerr != nil {
-			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%v): outcome unknown; the next run checks", err, lerr)}
+			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err, lerr)}
 		}
 		if found != nil {
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
@@ -494,9 +578,9 @@ func (run *applyRun) downgraded(ctx context.Context, it *verifyItem, what, detai
 	run.learn(Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(), Detail: detail})
 	r.Status = StatusFailed
 	r.ToDo = todoFor(it.ch.page)
-	todo := "Create the page in the Zoom web app instead: " + r.ToDo.String() + "."
+	todo := "To do: " + r.ToDo.String() + "."
 	if e.opts.OnDowngrade == "keep" {
-		r.Error = what + " Kept it (sync.on_downgrade: keep): it is bookable until fixed; delete it, then " + strings.TrimPrefix(todo, "Create the page in the Zoom web app instead: ")
+		r.Error = what + " Kept it (sync.on_downgrade: keep): it is bookable until fixed; delete it, then " + r.ToDo.String() + "."
 		return
 	}
 	if derr := e.zoom.DeleteSchedule(ctx, it.ch.Owner, it.id); derr != nil && !zoom.IsNotFound(derr) {

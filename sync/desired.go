@@ -401,6 +401,14 @@ func dayChanges(befores []*zoom.WeeklyHours, want *zoom.WeeklyHours) []DayChange
 	return out
 }
 
+// hoursText is the row's weekly hours as the sheet's canonical text.
+func hoursText(p *sheet.Page) string {
+	if p.AvailabilityText != "" {
+		return p.AvailabilityText
+	}
+	return canonicalHours(weeklyHours(p.Availability))
+}
+
 // createFields lists every attribute a create sets, for display.
 func createFields(p *sheet.Page) []FieldChange {
 	hosts := slices.Clone(p.Hosts)
@@ -411,7 +419,7 @@ func createFields(p *sheet.Page) []FieldChange {
 		{Column: sheet.ColHosts, After: strings.Join(hosts, ", "), Added: hosts},
 		{Column: sheet.ColDuration, After: strconv.Itoa(p.Duration)},
 		{Column: sheet.ColTimeZone, After: p.TimeZone},
-		{Column: sheet.ColAvailability, After: canonicalHours(want), Days: dayChanges(nil, want)},
+		{Column: sheet.ColAvailability, After: hoursText(p), Days: dayChanges(nil, want)},
 		{Column: sheet.ColSlug, After: p.Slug},
 		{Column: sheet.ColActive, After: strconv.FormatBool(p.Active)},
 	}

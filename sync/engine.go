@@ -209,6 +209,23 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 	sort.SliceStable(plan.Changes, func(i, j int) bool { return plan.Changes[i].Row < plan.Changes[j].Row })
 	plan.Changes = append(plan.Changes, pageChanges...)
 
+	if mode == CreateProbe {
+		for _, c := range plan.Changes {
+			if c.Cause == CauseDowngraded || c.ToDo != nil && strings.Contains(c.NeedsManual, "zoomsync created") {
+				// A One to One page zoomsync made for a multi-host row
+				// already shows what a probe would: Zoom downgrades.
+				plan.learned = &Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(),
+					Detail: fmt.Sprintf("a One to One page (page %s that an earlier run created)", c.ScheduleID)}
+				mode, verdict = CreateWebApp, plan.learned
+				for _, r := range plan.Changes {
+					if r.Action == ActionCreate {
+						r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
+					}
+				}
+				break
+			}
+		}
+	}
 	e.planCreates(plan, mode, verdict, why)
 	e.planPrune(plan, res, listings, claimed)
 	if plan.Prune.Refused {

@@ -38,7 +38,11 @@ func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 		emo(&eo)
 	}
 	srv := emulatortest.Start(t, eo)
-	rec := &recorder{base: http.DefaultTransport}
+	// A transport of its own, closed before the emulator: a connection
+	// dialled but never used would hold the server's shutdown for 5 s.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	rec := &recorder{base: tr}
 	co := srv.ClientOptions()
 	co.RateLimit, co.MinBackoff, co.MaxBackoff = 10000, time.Millisecond, 20*time.Millisecond
 	co.HTTPClient = &http.Client{Transport: rec}

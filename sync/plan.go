@@ -153,10 +153,7 @@ func (t *ToDo) String() string {
 func todoFor(p *sheet.Page) *ToDo {
 	t := &ToDo{
 		Owner: normEmail(p.Owner), Title: p.Team, Type: "All Hosts Available", Hosts: p.Hosts,
-		Duration: p.Duration, TimeZone: p.TimeZone, WeeklyHours: p.AvailabilityText, Slug: p.Slug,
-	}
-	if t.WeeklyHours == "" {
-		t.WeeklyHours = canonicalHours(weeklyHours(p.Availability))
+		Duration: p.Duration, TimeZone: p.TimeZone, WeeklyHours: hoursText(p), Slug: p.Slug,
 	}
 	return t
 }
@@ -188,6 +185,7 @@ type Plan struct {
 
 	ownerPages map[string]int // listing size per owner, to choose how to verify
 	verdict    *Verdict       // the saved create verdict this plan was made with
+	learned    *Verdict       // what the plan itself showed (a stray One to One page), saved by Apply
 }
 
 // Create modes of a plan.

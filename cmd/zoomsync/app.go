@@ -165,6 +165,8 @@ func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.
 		MaxPrunePercent: cfg.Sync.MaxPrunePercent,
 		ForcePrune:      forcePrune,
 		Concurrency:     cfg.Zoom.Concurrency,
+		Dedupe:          cfg.Sync.Dedupe,
+		RecheckCreate:   cfg.Sync.RecheckCreate,
 		Account:         account,
 		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
 		Logger:          log,

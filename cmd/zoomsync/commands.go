@@ -296,6 +296,7 @@ type planJSON struct {
 	Rows          int                 `json:"rows"`
 	Owners        int                 `json:"owners"`
 	Pages         int                 `json:"pages"`
+	Create        string              `json:"create,omitempty"`
 	Changes       []*zsync.Change     `json:"changes"`
 	Prune         zsync.PruneDecision `json:"prune"`
 	Warnings      []string            `json:"warnings"`
@@ -319,7 +320,7 @@ func writePlanJSON(w io.Writer, source string, plan *zsync.Plan) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(planJSON{
 		FormatVersion: 2, GeneratedAt: time.Now().UTC().Truncate(time.Second), Source: source,
-		Summary: summary, Rows: plan.Rows, Owners: plan.Owners, Pages: plan.Pages,
+		Summary: summary, Rows: plan.Rows, Owners: plan.Owners, Pages: plan.Pages, Create: plan.Create,
 		Changes: changes, Prune: plan.Prune, Warnings: warnings,
 	})
 }
