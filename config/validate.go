@@ -42,23 +42,32 @@ const (
 	ScopeSync
 	// ScopeServe also checks the serve settings.
 	ScopeServe
+	// ScopeZoom checks the Zoom settings, columns and defaults but not the
+	// source or write-back (zoomsync import reads Zoom and writes a roster).
+	ScopeZoom
 )
 
 // Validate checks the config for a command of the given scope and returns a
 // *ValidationError naming every bad key, or nil.
 func (c *Config) Validate(scope Scope) error {
 	v := &validator{cfg: c}
-	v.source()
+	if scope != ScopeZoom {
+		v.source()
+	}
 	v.columns()
 	v.defaults()
-	v.writeback()
+	if scope != ScopeZoom {
+		v.writeback()
+	}
 	v.oneOf("log.format", c.Log.Format, "text", "json")
 	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	if scope >= ScopeSync {
 		v.zoom()
-		v.sync()
+		if scope != ScopeZoom {
+			v.sync()
+		}
 	}
-	if scope >= ScopeServe {
+	if scope == ScopeServe {
 		v.serve()
 	}
 	v.notify()

@@ -115,7 +115,7 @@ const rssEnv = "ZOOMSYNC_SHEET_RSS_URL"
 
 // TestPeakRSS10k reads and parses 10,000 rows in a child process (so the
 // fake server's memory is not counted) and checks its peak resident set
-// (VmHWM) stays under DESIGN's 100 MB.
+// (VmHWM) stays under the 100 MB budget (README.md, "Performance").
 func TestPeakRSS10k(t *testing.T) {
 	if url := os.Getenv(rssEnv); url != "" {
 		src, err := NewGoogle(context.Background(), SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: "none", Endpoint: url}, OpenOptions{})

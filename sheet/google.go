@@ -84,15 +84,6 @@ func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google
 	return g, nil
 }
 
-// hintScope is the scope set-up hints name: the write scope when the
-// configured features need it, even in a run that only reads.
-func (g *Google) hintScope() string {
-	if g.advise {
-		return sheets.SpreadsheetsScope
-	}
-	return sheets.SpreadsheetsReadonlyScope
-}
-
 // maxSheetBody bounds a values.get answer: a roster of ten thousand rows
 // is a few megabytes.
 const maxSheetBody = 64 << 20
@@ -130,6 +121,15 @@ const (
 	sheetsBasePathTemplate = "https://sheets.UNIVERSE_DOMAIN/"
 	sheetsMTLSBasePath     = "https://sheets.mtls.googleapis.com/"
 )
+
+// hintScope is the scope set-up hints name: the write scope when the
+// configured features need it, even in a run that only reads.
+func (g *Google) hintScope() string {
+	if g.advise {
+		return sheets.SpreadsheetsScope
+	}
+	return sheets.SpreadsheetsReadonlyScope
+}
 
 func (g *Google) scope() string {
 	if g.write {

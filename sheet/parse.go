@@ -277,7 +277,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 		switch n := len(slugCell); {
 		case !isSlug(slugCell):
 			hint := "use only a-z, 0-9 and -"
-			if s := slugify(slugCell); len(s) >= minSlug {
+			if s := Slugify(slugCell); len(s) >= minSlug {
 				hint += fmt.Sprintf(", for example %q", s)
 			}
 			add(ColSlug, hint, "%q is not a valid slug", truncate(slugCell, 80))
@@ -294,13 +294,13 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 
 	// key
 	if k := cell(ColKey); k != "" {
-		pg.Key = slugify(k)
+		pg.Key = Slugify(k)
 		if pg.Key == "" {
 			add(ColKey, `use letters a-z and digits, for example "sales-emea"`, "the key %q has no letters a-z or digits", truncate(k, 80))
 		}
 	} else if pg.Team != "" {
 		r.keyFromTeam = true
-		pg.Key = slugify(pg.Team)
+		pg.Key = Slugify(pg.Team)
 		if pg.Key == "" {
 			if slugOK {
 				pg.Key = pg.Slug

@@ -18,14 +18,14 @@ var transliterations = map[rune]string{
 	'Ð': "d", 'ı': "i", 'ħ': "h", 'Ħ': "h",
 }
 
-// slugify turns text into a key or slug: lower-case a-z, 0-9 and single
+// Slugify turns text into a key or slug: lower-case a-z, 0-9 and single
 // hyphens, accents removed ("Équipe Café" → "equipe-cafe"), at most 256
 // characters. Letters outside the Latin alphabet are dropped, so a name
 // written only in, say, Japanese gives "".
 //
 // It uses compatibility decomposition (NFKD) rather than plain NFD so that
 // full-width and ligature forms ("ＡＢＣ", "ﬁ") fold to their ASCII letters.
-func slugify(s string) string {
+func Slugify(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingDash := false

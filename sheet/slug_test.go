@@ -22,15 +22,15 @@ func TestSlugify(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := slugify(tt.in); got != tt.want {
-			t.Errorf("slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := Slugify(tt.in); got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	long := slugify(strings.Repeat("ab ", 200))
+	long := Slugify(strings.Repeat("ab ", 200))
 	if len(long) > 256 || strings.HasSuffix(long, "-") {
 		t.Errorf("long slug %d chars, ends %q", len(long), long[len(long)-3:])
 	}
-	if s := slugify("sales-emea"); slugify(s) != s {
-		t.Error("slugify is not idempotent")
+	if s := Slugify("sales-emea"); Slugify(s) != s {
+		t.Error("Slugify is not idempotent")
 	}
 }

@@ -267,9 +267,9 @@ func (g *Google) movedRows(ctx context.Context, t *Table, hm *HeaderMap, pending
 				teamNow, teamThen = now, then
 			}
 		}
-		identity := slugify(keyNow)
+		identity := Slugify(keyNow)
 		if identity == "" {
-			identity = slugify(teamNow)
+			identity = Slugify(teamNow)
 		}
 		same := keyNow == keyThen && (teamNow == teamThen || !needTeam)
 		if (p.res.Key != "" && identity == p.res.Key) || (p.res.Key == "" && same) || (identity == "" && same) {

@@ -15,7 +15,7 @@ import (
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
-// Exit codes (DESIGN §6).
+// Exit codes, as README.md documents them ("Exit codes").
 const (
 	exitOK       = 0
 	exitFailed   = 1  // the run could not proceed

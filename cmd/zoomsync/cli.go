@@ -115,6 +115,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newPlanCmd(a),
 		newSyncCmd(a),
 		newValidateCmd(a),
+		newImportCmd(a),
 		newServeCmd(a),
 		newEmulatorCmd(a),
 		newVersionCmd(a),

@@ -20,7 +20,7 @@ import (
 // request takes the first queued fault that matches it.
 //
 // Over HTTP (POST /_emulator/faults) the JSON keys are method, path, status,
-// retry_after, type, drop, after_commit, delay_ms, commit_after_ms and count.
+// retry_after, drop, after_commit, delay_ms, commit_after_ms and count.
 type Fault struct {
 	// Method matches the request method; "" matches any.
 	Method string `json:"method,omitempty"`
@@ -38,9 +38,6 @@ type Fault struct {
 	// AfterCommit serves the request first (a write is stored) and then
 	// answers Status: "500 after commit".
 	AfterCommit bool `json:"after_commit,omitempty"`
-	// Type is the X-RateLimit-Type of an injected 429: "QPS" or
-	// "Daily-limit". Empty infers it from RetryAfter as described above.
-	Type string `json:"type,omitempty"`
 	// Drop serves the request normally (a POST commits), then closes the
 	// connection without any response. Status is ignored. It needs a
 	// ResponseWriter that is an http.Hijacker (an HTTP/1 server); otherwise
@@ -50,9 +47,9 @@ type Fault struct {
 	// CommitAfterMS, with Drop on a create, stores the page this many
 	// milliseconds later instead of at once (default Options.LateCommit).
 	CommitAfterMS int `json:"commit_after_ms,omitempty"`
-	// DelayMS holds a successful answer this many milliseconds after the
-	// request was served (and any change stored), or an injected Status
-	// this long. A client that gives up meanwhile gets nothing.
+	// DelayMS holds the answer this many milliseconds after the request
+	// was served (and any change stored). A client that gives up meanwhile
+	// gets nothing.
 	DelayMS int `json:"delay_ms,omitempty"`
 	// Count is how many matching requests the fault applies to; default 1.
 	Count int `json:"count,omitempty"`
@@ -220,7 +217,6 @@ func (e *Emulator) SetKnobs(k Knobs) error {
 type action struct {
 	status      int // answered instead of (or, with afterCommit, after) serving
 	retryAfter  string
-	rlType      string // X-RateLimit-Type of an injected 429; "" infers it
 	afterCommit bool
 	drop        bool
 	lateCommit  time.Duration // with drop on a create
@@ -256,7 +252,7 @@ func (e *Emulator) decide(r *http.Request) action {
 			}
 			return a
 		}
-		a.status, a.retryAfter, a.rlType, a.afterCommit = f.Status, f.RetryAfter, f.Type, f.AfterCommit
+		a.status, a.retryAfter, a.afterCommit = f.Status, f.RetryAfter, f.AfterCommit
 		return a
 	}
 	if !strings.HasPrefix(r.URL.Path, "/v2/") {
@@ -300,7 +296,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h api
 		if a.delay > 0 && !wait(r.Context(), a.delay) {
 			return
 		}
-		writeInjected(w, a.status, a.retryAfter, a.rlType)
+		writeInjected(w, a.status, a.retryAfter)
 		return
 	case a.drop:
 		if a.lateCommit > 0 && r.Method == http.MethodPost && r.URL.Path == routeSchedules {
@@ -323,7 +319,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h api
 	}
 	if a.afterCommit {
 		e.count(func(s *Stats) { s.InjectedErrors++ })
-		writeInjected(w, a.status, a.retryAfter, a.rlType)
+		writeInjected(w, a.status, a.retryAfter)
 		return
 	}
 	buf.flush(w)
@@ -331,7 +327,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h api
 
 // writeInjected answers status with the body Zoom sends for it
 // (documented, docs/zoom-api.md#rate-limits-and-errors).
-func writeInjected(w http.ResponseWriter, status int, retryAfter, rlType string) {
+func writeInjected(w http.ResponseWriter, status int, retryAfter string) {
 	switch status {
 	case http.StatusTooManyRequests:
 		if retryAfter == "" {
@@ -339,17 +335,10 @@ func writeInjected(w http.ResponseWriter, status int, retryAfter, rlType string)
 		}
 		w.Header().Set("Retry-After", retryAfter)
 		w.Header().Set("X-RateLimit-Remaining", "0")
-		if rlType == "" {
-			// A number of seconds or an HTTP date: per second; anything
-			// else (an ISO date): the daily limit.
-			rlType = "QPS"
-			if _, err := http.ParseTime(retryAfter); err != nil && strings.Trim(retryAfter, "0123456789") != "" {
-				rlType = "Daily-limit"
-			}
-		}
-		w.Header().Set("X-RateLimit-Type", rlType)
 		msg := msgQPSLimit
-		if rlType == "Daily-limit" {
+		w.Header().Set("X-RateLimit-Type", "QPS")
+		if _, err := http.ParseTime(retryAfter); err != nil && strings.Trim(retryAfter, "0123456789") != "" {
+			w.Header().Set("X-RateLimit-Type", "Daily-limit")
 			msg = msgDailyLimit
 		}
 		writeCode(w, status, status, msg)
