@@ -8,6 +8,8 @@ import (
 	"strings"
 	gosync "sync"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/logx"
 )
 
 // longWait is the shortest rate-limit pause worth a line of its own.
@@ -37,7 +39,7 @@ func newRunOutput(log *slog.Logger, bar progress) *runOutput {
 // wait is called before every pause for a rate limit or a back-off.
 func (o *runOutput) wait(d time.Duration, reason string) {
 	if d > longWait {
-		o.log.Info(fmt.Sprintf("waiting %s for Zoom: %s", d.Round(100*time.Millisecond), reason), "wait", d, "reason", reason)
+		o.log.Info(fmt.Sprintf("waiting %s for Zoom: %s", d.Round(100*time.Millisecond), reason), logx.Fields("wait", d, "reason", reason))
 	}
 }
 

@@ -23,7 +23,7 @@ func TestRunOutput(t *testing.T) {
 	}{{"GET", 200}, {"POST", 429}, {"POST", 201}, {"PATCH", 204}, {"DELETE", 404}, {"GET", 0}} {
 		o.request(r.method, r.status)
 	}
-	if got, want := logs.String(), "waiting 3.2s for Zoom: rate limited (429) wait=3.2s reason=\"rate limited (429)\"\n"; got != want {
+	if got, want := logs.String(), "waiting 3.2s for Zoom: rate limited (429)\n"; got != want {
 		t.Errorf("logs:\n%q\nwant\n%q", got, want)
 	}
 	requests, writes, byCode := o.counts()
@@ -35,5 +35,10 @@ func TestRunOutput(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "0.5s") {
 		t.Error("a short wait was printed")
+	}
+	var js bytes.Buffer
+	newRunOutput(logx.New(&js, "json", "info"), nil).wait(2500*time.Millisecond, "rate limited (429)")
+	if !strings.Contains(js.String(), `"msg":"waiting 2.5s for Zoom: rate limited (429)","wait_seconds":2.5,"reason":"rate limited (429)"`) {
+		t.Errorf("json wait line: %s", js.String())
 	}
 }
