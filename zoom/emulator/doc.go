@@ -25,8 +25,8 @@
 //     PATCH and DELETE 204 with an empty body; show_deleted listing
 //     cancelled pages (docs/zoom-api.md#endpoints).
 //   - Field ranges and enums of the create and patch bodies, the read-only
-//     response fields and their formats; created_via in responses
-//     (docs/zoom-api.md#schedule-fields).
+//     response fields and their formats; created_via in list responses
+//     only (docs/zoom-api.md#schedule-fields).
 //   - At most 30 hosts on an All Hosts Available page; no request field that
 //     makes a multi-host page (docs/zoom-api.md#multi-host-pages).
 //   - GET /scheduler/analytics: its query (user_id, "all", from, to) and its
@@ -96,8 +96,9 @@
 //   - DELETE bumps updated. Tokens are not persisted across restarts, and
 //     minting a new token never invalidates older ones
 //     (docs/zoom-api.md#auth).
-//   - One rate-limit bucket for every endpoint category; the Users list is
-//     labelled Medium (docs/zoom-api.md#rate-limits-and-errors).
+//   - One rate-limit bucket for every endpoint category, although the Users
+//     list is labelled Medium, not Light (the label is documented,
+//     docs/zoom-api.md#users; sharing the bucket is inferred).
 //   - Users' ids, availability ids, slugs, display names and time zones
 //     (America/Los_Angeles) are derived from their email; pages made by
 //     CreateWebAppPage have one rule per host that refers to the host's
@@ -109,7 +110,8 @@
 // The fault knobs are no Zoom behaviour; they produce on demand what Zoom
 // and networks do now and then (docs/zoom-api.md#faults): latency, random
 // 5xx, scripted errors (Fault), a create that is stored but whose answer is
-// dropped, a create that lands after the client gave up (LateCommit), a
+// dropped, a create that lands late, after the client may have given up
+// (LateCommit, CommitPending), a
 // delay after a write is stored (CommitDelay), 500 after commit, Retry-After
 // as an HTTP date, a daily limit and an analytics report that cannot be
 // read. Each is settable through Options, SetKnobs and POST

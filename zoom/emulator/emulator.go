@@ -78,9 +78,11 @@ type Options struct {
 	// DropPostRate is the share (0..1) of POST /v2/scheduler/schedules that
 	// are committed but whose connection is closed without a response.
 	DropPostRate float64
-	// LateCommit, if set, makes a create whose answer is dropped (by
-	// DropPostRate or a Drop fault) land this long after the request
-	// instead of at once: the client gives up before the page exists.
+	// LateCommit, if set, makes every create land this long after the
+	// request instead of at once. Its answer waits for the commit; a client
+	// that gives up first gets nothing, and the page still lands. A create
+	// whose answer is dropped (DropPostRate, a Drop fault) is dropped at
+	// once and lands later. CommitPending lands every waiting page now.
 	LateCommit time.Duration
 	// CommitDelay holds the answer of every successful write (POST, PATCH,
 	// DELETE of a schedule) this long after the change is stored. A client
@@ -331,7 +333,8 @@ type Stats struct {
 	InjectedErrors int `json:"injected_errors"`
 	// DroppedResponses counts requests whose connection was closed unanswered.
 	DroppedResponses int `json:"dropped_responses"`
-	// LateCommits counts creates that landed after their answer was dropped.
+	// LateCommits counts creates that landed after their answer was
+	// dropped or their client gave up.
 	LateCommits int `json:"late_commits"`
 }
 

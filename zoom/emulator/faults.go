@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -44,8 +45,11 @@ type Fault struct {
 	// the handler panics with http.ErrAbortHandler, which net/http servers
 	// turn into an aborted response.
 	Drop bool `json:"drop,omitempty"`
-	// CommitAfterMS, with Drop on a create, stores the page this many
-	// milliseconds later instead of at once (default Options.LateCommit).
+	// CommitAfterMS stores a create's page this many milliseconds after
+	// the request instead of at once (default Options.LateCommit). With
+	// Drop the answer is dropped at once; without, it waits for the commit,
+	// and a client that gives up first gets nothing while the page still
+	// lands. It applies to creates only.
 	CommitAfterMS int `json:"commit_after_ms,omitempty"`
 	// DelayMS holds the answer this many milliseconds after the request
 	// was served (and any change stored). A client that gives up meanwhile
@@ -219,7 +223,7 @@ type action struct {
 	retryAfter  string
 	afterCommit bool
 	drop        bool
-	lateCommit  time.Duration // with drop on a create
+	lateCommit  time.Duration // a create lands this long after the request
 	delay       time.Duration // hold the answer after serving
 }
 
@@ -244,12 +248,12 @@ func (e *Emulator) decide(r *http.Request) action {
 		if q.queue[i].Count--; q.queue[i].Count == 0 {
 			q.queue = append(q.queue[:i], q.queue[i+1:]...)
 		}
-		a := action{delay: time.Duration(f.DelayMS) * time.Millisecond}
+		a := action{delay: time.Duration(f.DelayMS) * time.Millisecond, lateCommit: k.lateCommit}
+		if f.CommitAfterMS > 0 {
+			a.lateCommit = time.Duration(f.CommitAfterMS) * time.Millisecond
+		}
 		if f.Drop {
-			a.drop, a.lateCommit = true, k.lateCommit
-			if f.CommitAfterMS > 0 {
-				a.lateCommit = time.Duration(f.CommitAfterMS) * time.Millisecond
-			}
+			a.drop = true
 			return a
 		}
 		a.status, a.retryAfter, a.afterCommit = f.Status, f.RetryAfter, f.AfterCommit
@@ -268,7 +272,7 @@ func (e *Emulator) decide(r *http.Request) action {
 		q.rng.Float64() < rate {
 		return action{drop: true, lateCommit: k.lateCommit}
 	}
-	a := action{}
+	a := action{lateCommit: k.lateCommit}
 	if isWrite(r) {
 		a.delay = k.commitDelay
 		if rate := k.errorAfterCommit; rate > 0 && q.rng.Float64() < rate {
@@ -287,9 +291,33 @@ func lateCommitFrom(ctx context.Context) time.Duration {
 	return d
 }
 
+func isCreate(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == routeSchedules
+}
+
 // serveWithFaults serves r with h unless a fault says otherwise.
 func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h apiHandler, param string) {
 	a := e.decide(r)
+	if !isCreate(r) || a.status != 0 && !a.afterCommit {
+		a.lateCommit = 0
+	}
+	if a.lateCommit > 0 && !a.drop {
+		// Hold the create until it commits. If the client gives up first,
+		// the page still lands when its time comes.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		start := time.Now()
+		if !wait(r.Context(), a.lateCommit) {
+			rest := max(a.lateCommit-time.Since(start), time.Nanosecond)
+			r = r.WithContext(context.WithValue(context.WithoutCancel(r.Context()), lateCommitKey{}, rest))
+			h(e, &bufferedWriter{header: http.Header{}}, r, param)
+			return
+		}
+		a.lateCommit = 0 // committed now, answered as usual below
+	}
 	switch {
 	case a.status != 0 && !a.afterCommit:
 		e.count(func(s *Stats) { s.InjectedErrors++ })
@@ -299,7 +327,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h api
 		writeInjected(w, a.status, a.retryAfter)
 		return
 	case a.drop:
-		if a.lateCommit > 0 && r.Method == http.MethodPost && r.URL.Path == routeSchedules {
+		if a.lateCommit > 0 {
 			r = r.WithContext(context.WithValue(r.Context(), lateCommitKey{}, a.lateCommit))
 		}
 		h(e, &bufferedWriter{header: http.Header{}}, r, param)

@@ -10,8 +10,9 @@ import (
 )
 
 func TestLateCommitLandsAfterTheClientGaveUp(t *testing.T) {
-	e := setup(t, func(o *Options) { o.LateCommit = time.Hour }) // lands only through CommitPending
-	e.emu.InjectFault(Fault{Method: "POST", Path: "/v2/scheduler/schedules", Drop: true})
+	e := setup(t, nil)
+	// Lands only through CommitPending.
+	e.emu.InjectFault(Fault{Method: "POST", Path: "/v2/scheduler/schedules", Drop: true, CommitAfterMS: 3600_000})
 	req := e.newRequest("POST", "/v2/scheduler/schedules?user_id=ann@example.com",
 		pageBody("Late", []string{"ann@example.com"}, `,"slug":"late"`))
 	if res, err := e.srv.Client().Do(req); err == nil {
@@ -44,6 +45,64 @@ func TestLateCommitLandsAfterTheClientGaveUp(t *testing.T) {
 	}
 	if n := e.emu.CommitPending(); n != 0 {
 		t.Errorf("CommitPending again landed %d", n)
+	}
+}
+
+// pendingCommits is how many creates wait to land.
+func (e *env) pendingCommits() int {
+	e.emu.mu.Lock()
+	defer e.emu.mu.Unlock()
+	return len(e.emu.pending)
+}
+
+func TestLateCommitHoldsTheAnswer(t *testing.T) {
+	e := setup(t, func(o *Options) { o.LateCommit = time.Hour })
+	// The client gives up; the page lands later all the same.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req := e.newRequest("POST", "/v2/scheduler/schedules?user_id=ann@example.com", pageBody("A", []string{"ann@example.com"}, ""))
+	if res, err := e.srv.Client().Do(req.WithContext(ctx)); !errors.Is(err, context.DeadlineExceeded) {
+		if err == nil {
+			res.Body.Close()
+		}
+		t.Fatalf("client: %v, want its deadline", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.pendingCommits() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the create never became pending")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if n := len(e.emu.Pages("ann@example.com", true)); n != 0 {
+		t.Fatalf("%d pages before the commit", n)
+	}
+	if n := e.emu.CommitPending(); n != 1 {
+		t.Fatalf("CommitPending landed %d", n)
+	}
+	if p := e.emu.Pages("ann@example.com", false); len(p) != 1 || p[0].Summary != "A" {
+		t.Errorf("pages %+v", p)
+	}
+
+	// A client that waits gets the page once it commits; other requests
+	// are not held.
+	if r := e.admin("POST", "/_emulator/knobs", `{"late_commit_ms":30}`); r.status != 204 {
+		t.Fatalf("knobs: %d", r.status)
+	}
+	start := time.Now()
+	r := e.do("POST", "/v2/scheduler/schedules?user_id=ann@example.com", pageBody("B", []string{"ann@example.com"}, ""))
+	if r.status != 201 || time.Since(start) < 30*time.Millisecond {
+		t.Errorf("waiting client: %d after %v", r.status, time.Since(start))
+	}
+	if n := len(e.emu.Pages("ann@example.com", false)); n != 2 {
+		t.Errorf("%d pages after the answer", n)
+	}
+	start = time.Now()
+	if r := e.do("GET", "/v2/scheduler/schedules?user_id=ann@example.com", ""); r.status != 200 || time.Since(start) > time.Second {
+		t.Errorf("GET held: %d after %v", r.status, time.Since(start))
+	}
+	if s := e.emu.Stats(); s.LateCommits != 1 {
+		t.Errorf("LateCommits %d", s.LateCommits)
 	}
 }
 

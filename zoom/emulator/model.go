@@ -6,8 +6,9 @@ import (
 )
 
 // Page is a stored schedule (a booking page). json.Marshal(Page) is exactly
-// the body that GET /v2/scheduler/schedules/{scheduleId} returns; as on
-// Zoom, it never carries pooling_type, user_pools or attendees.
+// the body that GET /v2/scheduler/schedules/{scheduleId} and POST return;
+// as on Zoom, it never carries pooling_type, user_pools or attendees. List
+// items add created_via.
 type Page struct {
 	ScheduleID           string             `json:"schedule_id"`
 	Summary              string             `json:"summary"`
@@ -39,11 +40,12 @@ type Page struct {
 	Creator              Person             `json:"creator"`
 	Organizer            Person             `json:"organizer"`
 	Updated              string             `json:"updated"`
-	// CreatedVia is "api" for a page made through POST and "web" for one
-	// made in the web app (documented in the changelog for list responses;
-	// the values are inferred, docs/zoom-api.md#schedule-fields).
-	CreatedVia string `json:"created_via,omitempty"`
 
+	// CreatedVia is "api" for a page made through POST and "web" for one
+	// made in the web app. Zoom's changelog adds created_via to list
+	// responses only (documented; the values are inferred,
+	// docs/zoom-api.md#schedule-fields), so only list items carry it.
+	CreatedVia string `json:"-"`
 	// Owner is the email of the user whose page this is (the user_id it was
 	// created for). Zoom does not return it as such, so it is not marshalled.
 	Owner string `json:"-"`
@@ -183,11 +185,12 @@ type WebAppPage struct {
 	Hours *WeeklyHours `json:"hours,omitempty"`
 }
 
-// record is a stored page with its marshalled form, kept up to date on every
-// change so that reads never marshal.
+// record is a stored page with its marshalled forms, kept up to date on
+// every change so that reads never marshal.
 type record struct {
 	page Page
-	raw  []byte
+	raw  []byte // as GET and POST answer it
+	item []byte // as a list item: raw plus created_via
 }
 
 // set replaces the page and re-marshals it.
@@ -197,7 +200,15 @@ func (r *record) set(p Page) {
 		// Page holds only strings, numbers, bools and slices of them.
 		panic("emulator: marshal page: " + err.Error())
 	}
-	r.page, r.raw = p, raw
+	r.page, r.raw, r.item = p, raw, raw
+	if p.CreatedVia != "" {
+		via, _ := json.Marshal(p.CreatedVia)
+		item := make([]byte, 0, len(raw)+len(via)+16)
+		item = append(item, raw[:len(raw)-1]...) // raw ends with '}'
+		item = append(item, `,"created_via":`...)
+		item = append(item, via...)
+		r.item = append(item, '}')
+	}
 }
 
 // clone returns a deep copy of the stored page.
@@ -206,7 +217,7 @@ func (r *record) clone() Page {
 	if err := json.Unmarshal(r.raw, &p); err != nil {
 		panic("emulator: unmarshal page: " + err.Error())
 	}
-	p.Owner, p.Kind = r.page.Owner, r.page.Kind
+	p.Owner, p.Kind, p.CreatedVia = r.page.Owner, r.page.Kind, r.page.CreatedVia
 	return p
 }
 

@@ -52,8 +52,8 @@ func (l *limiter) set(rate, daily int, httpDate bool) {
 }
 
 // setRateHeaders sets the headers every /v2 answer carries; the limiter
-// adds the numbers. The Scheduler endpoints are LIGHT (documented); the
-// Users list is MEDIUM (inferred), docs/zoom-api.md#rate-limits-and-errors.
+// adds the numbers. The Scheduler endpoints are LIGHT and the Users list is
+// MEDIUM (documented, docs/zoom-api.md#rate-limits-and-errors and #users).
 func setRateHeaders(h http.Header, path string) {
 	category := "Light"
 	if path == routeUsers {

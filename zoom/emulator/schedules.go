@@ -145,7 +145,7 @@ func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ strin
 			if n > 0 {
 				body.WriteByte(',')
 			}
-			body.Write(recs[i].raw)
+			body.Write(recs[i].item)
 		}
 		body.WriteString(`]}`)
 	}
@@ -251,15 +251,6 @@ func (e *Emulator) createSchedule(w http.ResponseWriter, r *http.Request, _ stri
 		e.changed()
 	}
 	writeRaw(w, http.StatusCreated, raw)
-}
-
-// create validates b and stores the page for owner; e.mu is held.
-func (e *Emulator) create(owner *user, b *scheduleBody, mode Mode) (*record, []fieldError) {
-	p, errs := e.build(owner, b, mode, false)
-	if errs != nil {
-		return nil, errs
-	}
-	return e.store(p), nil
 }
 
 // build validates b and fills in Zoom's defaults for a page of owner made

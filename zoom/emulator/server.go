@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,8 +50,10 @@ type Server struct {
 	// Options are what the emulator runs with, defaults filled in.
 	Options Options
 
-	srv  *http.Server
-	done chan struct{}
+	srv       *http.Server
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // ListenLoopback starts an emulator with opts on a free loopback port
@@ -93,17 +96,20 @@ func (s *Server) TokenURL() string { return s.URL + "/oauth/token" }
 
 // Close stops the HTTP server, waiting up to 5 s for requests in flight,
 // then closes the emulator (landing pending commits and saving the state
-// file, if any).
+// file, if any). Later calls return the first call's result.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		_ = s.srv.Close()
-	}
-	<-s.done
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = nil // requests still in flight were cut off; not an error of the emulator
-	}
-	return errors.Join(err, s.Emulator.Close())
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := s.srv.Shutdown(ctx)
+		if err != nil {
+			_ = s.srv.Close()
+		}
+		<-s.done
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = nil // requests still in flight were cut off; not an error of the emulator
+		}
+		s.closeErr = errors.Join(err, s.Emulator.Close())
+	})
+	return s.closeErr
 }

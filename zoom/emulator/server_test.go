@@ -118,6 +118,9 @@ func TestListenLoopback(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
 	if _, err := http.Get(srv.URL + "/v2/users"); err == nil {
 		t.Error("still serving after Close")
 	}

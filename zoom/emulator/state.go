@@ -16,10 +16,10 @@ import (
 // every page with its owner and kind, in creation order:
 //
 //	{"version":1,"users":["admin@example.com", ...],
-//	 "pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
+//	 "pages":[{"owner":"a@example.com","kind":"one_to_one","created_via":"api","page":{...}}, ...]}
 //
 // "page" is the body GET returns. Without "kind" a page's kind follows its
-// schedule_type; "users" may be left out. Tokens, stats, faults, knobs and
+// schedule_type; "users" and "created_via" may be left out. Tokens, stats, faults, knobs and
 // the mode are not saved; pending late commits land before the last save.
 const stateVersion = 1
 
@@ -30,9 +30,10 @@ type stateFile struct {
 }
 
 type statePage struct {
-	Owner string          `json:"owner"`
-	Kind  PageKind        `json:"kind,omitempty"`
-	Page  json.RawMessage `json:"page"`
+	Owner      string          `json:"owner"`
+	Kind       PageKind        `json:"kind,omitempty"`
+	CreatedVia string          `json:"created_via,omitempty"`
+	Page       json.RawMessage `json:"page"`
 }
 
 // saveDelay debounces saves after changes.
@@ -112,7 +113,8 @@ func (e *Emulator) snapshot() []byte {
 		sf.Users[i] = u.email
 	}
 	for i, rec := range e.all {
-		sf.Pages[i] = statePage{Owner: rec.page.Owner, Kind: rec.page.Kind, Page: rec.raw}
+		p := &rec.page
+		sf.Pages[i] = statePage{Owner: p.Owner, Kind: p.Kind, CreatedVia: p.CreatedVia, Page: rec.raw}
 	}
 	e.mu.Unlock()
 	var buf bytes.Buffer
@@ -184,7 +186,7 @@ func (e *Emulator) load() error {
 			return corrupt("page %d: %v", i, err)
 		}
 		p.Owner = normEmail(sp.Owner)
-		p.Kind = sp.Kind
+		p.Kind, p.CreatedVia = sp.Kind, sp.CreatedVia
 		if p.Kind == "" {
 			p.Kind = kindOf(p.ScheduleType)
 		}
