@@ -376,7 +376,9 @@ func TestInterruptedRunReportsWhatZoomHolds(t *testing.T) {
 	}
 	held := len(e.emu.Pages("", false))
 	tl := rep.Tally()
-	if tl.Created != held || held < 4 {
+	// Every page Zoom holds is reported as created, except one whose
+	// create was cut short and is not listed yet: that row says so.
+	if held < 4 || tl.Created > held || held > tl.Created+tl.Unknown {
 		t.Errorf("report says %s; Zoom holds %d pages", rep.Summary(), held)
 	}
 	for _, r := range rep.Results {
@@ -384,7 +386,7 @@ func TestInterruptedRunReportsWhatZoomHolds(t *testing.T) {
 			t.Errorf("%s created without id", r.Key)
 		}
 	}
-	if tl.Created+tl.Skipped != 12 || len(live) != 12 {
+	if tl.Created+tl.Skipped+tl.Unknown != 12 || len(live) != 12 {
 		t.Errorf("%s; %d live results", rep.Summary(), len(live))
 	}
 }
