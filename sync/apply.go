@@ -460,9 +460,10 @@ type unknownOutcome struct{ err error }
 func (u *unknownOutcome) Error() string { return u.err.Error() }
 func (u *unknownOutcome) Unwrap() error { return u.err }
 
-// create makes the row's page. When Zoom's answer is lost, nothing is sent
-// again until, after Options.LateCommitWait, the owner's pages have been
-// listed and the slug is not among them. If that check cannot be made the
+// create makes the row's page. When Zoom's answer is lost, the owner's
+// pages are listed at once; if the page is not there, nothing is sent again
+// until, after Options.LateCommitWait, a second listing shows the slug is
+// still not among them. If that check cannot be made the
 // outcome stays unknown and no second request is sent.
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
 	// Built here, not in the plan: 10,000 planned creates would otherwise
@@ -475,6 +476,12 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 		}
 		if !zoom.IsOutcomeUnknown(err) {
 			return nil, err
+		}
+		// Most lost answers follow a commit: look at once, and wait only
+		// when the page is not there yet.
+		if found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug); lerr == nil && found != nil {
+			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
+			return found, nil
 		}
 		if werr := e.opts.Sleep(ctx, e.opts.LateCommitWait); werr != nil {
 			return nil, &unknownOutcome{fmt.Errorf("%w; the run ended before the owner's pages could be checked: outcome unknown; the next run checks", err)}
