@@ -507,3 +507,30 @@ func TestResultsArriveDuringTheRun(t *testing.T) {
 		}
 	}
 }
+
+func TestOneToOneWebAppPageWithTheRowsSlugIsNeverDeleted(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{})
+	own, err := e.emu.CreateWebAppPage("ann@example.com", emulator.WebAppPage{Summary: "Sales", Slug: "sales-emea", Hosts: []string{"ann@example.com"}, Kind: emulator.KindOneToOne})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := e.run(roster)
+	if c := plan.Changes[0]; c.NeedsManual == "" || c.ToDo == nil {
+		t.Errorf("row: %+v", c)
+	}
+	for _, c := range plan.Changes {
+		if c.ScheduleID == own.ScheduleID && c.Action == ActionDelete {
+			t.Errorf("a web-app page is planned for deletion: %+v", c)
+		}
+	}
+	if n := e.emu.Stats().Requests["DELETE /v2/scheduler/schedules/{scheduleId}"]; n > 1 {
+		t.Errorf("%d deletes", n)
+	}
+	found := false
+	for _, p := range e.emu.Pages("", false) {
+		found = found || p.ScheduleID == own.ScheduleID
+	}
+	if !found {
+		t.Error("the admin's One to One page was deleted")
+	}
+}
