@@ -369,14 +369,17 @@ type verifyItem struct {
 func (run *applyRun) createRow(ctx context.Context, i int) *verifyItem {
 	e, ch, r := run.e, run.plan.Changes[i], run.results[i]
 	s, err := e.create(ctx, ch)
+	if err != nil && ctx.Err() != nil {
+		s, err = e.interruptedCreate(ctx, ch, r, zoom.IsOutcomeUnknown(err))
+		if s == nil && err == nil {
+			run.finish(i)
+			return nil
+		}
+	}
 	if err != nil {
 		var unknown *unknownOutcome
 		if errors.As(err, &unknown) {
 			r.Status, r.Error = StatusUnknown, "creating the page: "+err.Error()
-		} else if ctx.Err() != nil {
-			// Interrupted before Zoom took it: nothing was made.
-			r.Status = StatusSkipped
-			r.Notes = append(r.Notes, "not applied: the run was cancelled")
 		} else {
 			r.Status, r.Error = StatusFailed, "creating the page: "+err.Error()
 		}
@@ -420,6 +423,36 @@ func (run *applyRun) applyRow(ctx context.Context, i int) *verifyItem {
 	return nil
 }
 
+// interruptCheck bounds the listing that settles a create cut short by
+// cancellation.
+const interruptCheck = 10 * time.Second
+
+// interruptedCreate settles a create the run's cancellation cut short: Zoom
+// may have stored it although its answer never arrived. One listing of the
+// owner's pages, outside the cancelled context, tells; without it the
+// report could miss a page Zoom holds. It returns the page when found,
+// nil and nil when the create was never sent (the row is marked not
+// applied), or an unknownOutcome when it was sent and is not there yet, or
+// the listing fails.
+func (e *Engine) interruptedCreate(ctx context.Context, ch *Change, r *Result, sent bool) (*zoom.Schedule, error) {
+	check, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptCheck)
+	defer cancel()
+	found, err := e.findBySlug(check, ch.Owner, ch.page.Slug)
+	switch {
+	case err != nil:
+		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight, and listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err)}
+	case found == nil && sent:
+		// Zoom may still be storing it.
+		return nil, &unknownOutcome{errors.New("the run was interrupted while the create was in flight and the page was not among the owner's pages right after: outcome unknown; the next run checks")}
+	case found == nil:
+		r.Status = StatusSkipped
+		r.Notes = append(r.Notes, "not applied: the run was cancelled")
+		return nil, nil
+	}
+	r.Notes = append(r.Notes, "the run was interrupted before Zoom's answer arrived; the page was found by its slug")
+	return found, nil
+}
+
 // unknownOutcome is a create whose answer was lost and whose result could
 // not be checked: the next run checks.
 type unknownOutcome struct{ err error }
@@ -427,9 +460,10 @@ type unknownOutcome struct{ err error }
 func (u *unknownOutcome) Error() string { return u.err.Error() }
 func (u *unknownOutcome) Unwrap() error { return u.err }
 
-// create makes the row's page. When Zoom's answer is lost, nothing is sent
-// again until, after Options.LateCommitWait, the owner's pages have been
-// listed and the slug is not among them. If that check cannot be made the
+// create makes the row's page. When Zoom's answer is lost, the owner's
+// pages are listed at once; if the page is not there, nothing is sent again
+// until, after Options.LateCommitWait, a second listing shows the slug is
+// still not among them. If that check cannot be made the
 // outcome stays unknown and no second request is sent.
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
 	// Built here, not in the plan: 10,000 planned creates would otherwise
@@ -442,6 +476,12 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 		}
 		if !zoom.IsOutcomeUnknown(err) {
 			return nil, err
+		}
+		// Most lost answers follow a commit: look at once, and wait only
+		// when the page is not there yet.
+		if found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug); lerr == nil && found != nil {
+			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
+			return found, nil
 		}
 		if werr := e.opts.Sleep(ctx, e.opts.LateCommitWait); werr != nil {
 			return nil, &unknownOutcome{fmt.Errorf("%w; the run ended before the owner's pages could be checked: outcome unknown; the next run checks", err)}

@@ -370,8 +370,8 @@ func newIndex(ls map[string]*listing) *index {
 // API, a multi-host page beats a One to One page; otherwise the older
 // (first listed) page stays.
 func keepFirst(a, b *zoom.Schedule) bool {
-	if (a.CreatedVia == "web") != (b.CreatedVia == "web") {
-		return a.CreatedVia == "web"
+	if madeInWebApp(a) != madeInWebApp(b) {
+		return madeInWebApp(a)
 	}
 	if (a.ScheduleType == zoom.ScheduleTypeMultiple) != (b.ScheduleType == zoom.ScheduleTypeMultiple) {
 		return a.ScheduleType == zoom.ScheduleTypeMultiple
@@ -508,7 +508,7 @@ func madeInWebApp(s *zoom.Schedule) bool {
 // deleted and the row waits for its web-app page. Any other One to One
 // page is the admin's: it is never deleted.
 func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*Change, []*Change) {
-	ours := ch.Match == "slug" && cur.CreatedVia != "web" && strings.EqualFold(cur.Slug, p.Slug)
+	ours := ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug)
 	todo := todoFor(p)
 	if !ours {
 		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, adoptHint)
@@ -560,7 +560,7 @@ func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Chan
 			d := &Change{Action: ActionNone, Cause: CauseDuplicate, Key: ch.Key, Team: s.Summary, Owner: ch.Owner,
 				ScheduleID: s.ScheduleID, Slug: s.Slug, URL: s.SchedulingURL, current: s}
 			switch {
-			case s.CreatedVia == "web":
+			case madeInWebApp(s):
 				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug, made in the Zoom web app: only reported; delete one of them in Zoom", ch.Row)}
 			case e.opts.Dedupe != "delete":
 				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug (sync.dedupe: report); delete it in Zoom", ch.Row)}

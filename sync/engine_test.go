@@ -317,8 +317,13 @@ Support | cat@example.com, dan@example.com | 30 | %s`, strings.ToUpper(byID.Sche
 
 func TestDroppedCreateResponsesNeverDuplicate(t *testing.T) {
 	e := newEnv(t, nil, Options{})
+	waits := 0
+	e.opts.Sleep = func(ctx context.Context, d time.Duration) error { waits++; return nil }
 	e.emu.InjectFault(emulator.Fault{Method: "POST", Path: "/v2/scheduler/schedules", Drop: true, Count: 3})
 	_, rep := e.run(roster)
+	if waits != 0 {
+		t.Errorf("%d waits: a page stored before its answer was lost is found at once", waits)
+	}
 	if rep.Failed() {
 		t.Fatalf("report: %s %+v", rep.Summary(), rep.Results)
 	}

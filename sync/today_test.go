@@ -376,7 +376,9 @@ func TestInterruptedRunReportsWhatZoomHolds(t *testing.T) {
 	}
 	held := len(e.emu.Pages("", false))
 	tl := rep.Tally()
-	if tl.Created != held || held < 4 {
+	// Every page Zoom holds is reported as created, except one whose
+	// create was cut short and is not listed yet: that row says so.
+	if held < 4 || tl.Created > held || held > tl.Created+tl.Unknown {
 		t.Errorf("report says %s; Zoom holds %d pages", rep.Summary(), held)
 	}
 	for _, r := range rep.Results {
@@ -384,7 +386,7 @@ func TestInterruptedRunReportsWhatZoomHolds(t *testing.T) {
 			t.Errorf("%s created without id", r.Key)
 		}
 	}
-	if tl.Created+tl.Skipped != 12 || len(live) != 12 {
+	if tl.Created+tl.Skipped+tl.Unknown != 12 || len(live) != 12 {
 		t.Errorf("%s; %d live results", rep.Summary(), len(live))
 	}
 }
@@ -503,5 +505,32 @@ func TestResultsArriveDuringTheRun(t *testing.T) {
 		if !strings.Contains(r.Detail(), "confirmed by Zoom's analytics report") {
 			t.Errorf("%s: %s", r.Key, r.Detail())
 		}
+	}
+}
+
+func TestOneToOneWebAppPageWithTheRowsSlugIsNeverDeleted(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{})
+	own, err := e.emu.CreateWebAppPage("ann@example.com", emulator.WebAppPage{Summary: "Sales", Slug: "sales-emea", Hosts: []string{"ann@example.com"}, Kind: emulator.KindOneToOne})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := e.run(roster)
+	if c := plan.Changes[0]; c.NeedsManual == "" || c.ToDo == nil {
+		t.Errorf("row: %+v", c)
+	}
+	for _, c := range plan.Changes {
+		if c.ScheduleID == own.ScheduleID && c.Action == ActionDelete {
+			t.Errorf("a web-app page is planned for deletion: %+v", c)
+		}
+	}
+	if n := e.emu.Stats().Requests["DELETE /v2/scheduler/schedules/{scheduleId}"]; n > 1 {
+		t.Errorf("%d deletes", n)
+	}
+	found := false
+	for _, p := range e.emu.Pages("", false) {
+		found = found || p.ScheduleID == own.ScheduleID
+	}
+	if !found {
+		t.Error("the admin's One to One page was deleted")
 	}
 }
