@@ -104,6 +104,10 @@ type Emulator struct {
 	Latency      time.Duration `yaml:"latency"`
 	ErrorRate    float64       `yaml:"error_rate"`
 	DropPostRate float64       `yaml:"drop_post_rate"`
+	// Seed is a JSON file of users and web-app pages the emulator starts
+	// with when it holds no pages yet (relative to the config file); the
+	// demo uses it to start from an account that already has pages.
+	Seed string `yaml:"seed"`
 }
 
 // Emulator modes (the emulator's, as strings).

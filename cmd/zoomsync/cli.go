@@ -200,8 +200,17 @@ func commandNames(root *cobra.Command) []string {
 
 // usageError is exit 64 with a pointer to the command's help.
 func usageError(cmd *cobra.Command, err error) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+	return &exitError{code: exitUsage, err: &withHelp{err: err, path: cmd.CommandPath()}}
 }
+
+// withHelp is a usage error followed by where to find the command's help.
+type withHelp struct {
+	err  error
+	path string
+}
+
+func (e *withHelp) Error() string { return fmt.Sprintf("%v\nRun '%s --help' for usage.", e.err, e.path) }
+func (e *withHelp) Unwrap() error { return e.err }
 
 // flagHint explains the one mistake pflag's message does not: a long flag
 // written with one dash, as Go's flag package allowed.
@@ -247,7 +256,7 @@ change in Zoom or in the sheet, and needs only read access to both.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), a, o) },
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 1, see the README)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 2, see the README)")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
 	return cmd
 }
