@@ -496,3 +496,12 @@ func hugeBody(w io.Writer, n int64, open, closing string) {
 	}
 	io.WriteString(w, closing)
 }
+
+// decodeJSON decodes and closes a response body.
+func decodeJSON(resp *http.Response, v any) error {
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("status %s", resp.Status)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v)
+}
