@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -21,81 +20,34 @@ import (
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
-// bin is the zoomsync binary TestMain builds once for the test binary.
-var bin string
-
-// Environment variables of the peak-RSS wrapper; see rssWrap.
-const (
-	rssWrapEnv = "FAULTSUITE_RSS_WRAP" // set: this process is the wrapper
-	rssOutEnv  = "FAULTSUITE_RSS_OUT"  // file the wrapper writes its figures to
-)
+// bin is the zoomsync binary TestMain builds once for the test binary;
+// rsswrap is testdata/rsswrap, which measures a child's peak RSS.
+var bin, rsswrap string
 
 func TestMain(m *testing.M) {
-	if os.Getenv(rssWrapEnv) != "" {
-		os.Exit(rssWrap())
-	}
 	dir, err := os.MkdirTemp("", "faultsuite-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	bin = filepath.Join(dir, "zoomsync")
-	// A plain build, also under -race: the figures (RSS, wall time) are
+	bin, rsswrap = filepath.Join(dir, "zoomsync"), filepath.Join(dir, "rsswrap")
+	// Plain builds, also under -race: the figures (RSS, wall time) are
 	// those of the binary users run.
-	build := exec.Command("go", "build", "-o", bin, "github.com/zoomsync/zoomsync/cmd/zoomsync")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "faultsuite: building zoomsync:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
+	for _, b := range [][2]string{
+		{bin, "github.com/zoomsync/zoomsync/cmd/zoomsync"},
+		{rsswrap, "github.com/zoomsync/zoomsync/internal/faultsuite/testdata/rsswrap"},
+	} {
+		build := exec.Command("go", "build", "-o", b[0], b[1])
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "faultsuite: building %s: %v\n", b[1], err)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// rssWrap runs os.Args[1:] as a child and writes the child's peak RSS
-// (rusage) and this process's own peak to $FAULTSUITE_RSS_OUT. The child
-// must not be started by the test process itself: a child started with
-// vfork inherits its parent's peak RSS into its rusage at exec, and the
-// test process is large. This wrapper is small, and its own peak is
-// written too so that a reader can tell when it could hide the child's.
-func rssWrap() int {
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = os.Environ()
-	own := vmHWM("/proc/self/status")
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			fmt.Fprintln(os.Stderr, "faultsuite wrapper:", err)
-			return 125
-		}
-		code = ee.ExitCode()
-	}
-	var child int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		child = ru.Maxrss // KiB on Linux
-	}
-	os.WriteFile(os.Getenv(rssOutEnv), []byte(fmt.Sprintf("%d %d\n", child, own)), 0o600)
-	return code
-}
-
-// vmHWM returns VmHWM in KiB from a /proc/*/status file, 0 when unknown.
-func vmHWM(path string) int64 {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 // zoomServer is an emulator on loopback behind an optional middleware that
@@ -292,17 +244,13 @@ func (s *setup) run(tb testing.TB, o runOpts, args ...string) *result {
 	var rssOut string
 	if o.measureRSS {
 		rssOut = filepath.Join(tb.TempDir(), "rss")
-		exe, err := os.Executable()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		name, args = exe, append([]string{bin}, args...)
+		name, args = rsswrap, append([]string{bin}, args...)
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	if o.measureRSS {
-		cmd.Env = append(cmd.Env, rssWrapEnv+"=1", rssOutEnv+"="+rssOut)
+		cmd.Env = append(cmd.Env, "FAULTSUITE_RSS_OUT="+rssOut)
 	}
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
