@@ -70,16 +70,63 @@ type Defaults struct {
 
 // Zoom is how to reach the Zoom API.
 type Zoom struct {
-	AccountID    string        `yaml:"account_id"`
-	ClientID     string        `yaml:"client_id"`
-	ClientSecret Secret        `yaml:"client_secret"`
-	APIURL       string        `yaml:"api_url"`
-	OAuthURL     string        `yaml:"oauth_url"`
-	Emulator     bool          `yaml:"emulator"`
-	RateLimit    float64       `yaml:"rate_limit"`
-	Concurrency  int           `yaml:"concurrency"`
-	Timeout      time.Duration `yaml:"timeout"`
-	MaxRetries   int           `yaml:"max_retries"`
+	AccountID    string `yaml:"account_id"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	APIURL       string `yaml:"api_url"`
+	OAuthURL     string `yaml:"oauth_url"`
+	Emulator     bool   `yaml:"emulator"`
+	// RateLimit is `auto` (the default: pace by the limit Zoom reports, at
+	// most QuotaShare percent of it) or a number, a hard ceiling in
+	// requests per second.
+	RateLimit RateLimit `yaml:"rate_limit"`
+	// QuotaShare is the percentage of the account's rate limit that
+	// rate_limit auto may use (default 50).
+	QuotaShare  float64       `yaml:"quota_share"`
+	Concurrency int           `yaml:"concurrency"`
+	Timeout     time.Duration `yaml:"timeout"`
+	// MaxRetries is how many times one call is tried again after a server
+	// error (500, 502, 503, 504) or a network failure; 0 takes the client's
+	// default (10) and -1 never retries. Per-second rate limits (429) are
+	// not counted: they are waited out. A create whose answer was lost is
+	// never sent again before the owner's pages are listed.
+	MaxRetries int `yaml:"max_retries"`
+}
+
+// RateLimit is zoom.rate_limit: `auto`, or a ceiling in requests per second.
+type RateLimit struct {
+	Auto      bool
+	PerSecond float64
+}
+
+// UnmarshalYAML reads `auto` or a number.
+func (r *RateLimit) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && strings.EqualFold(strings.TrimSpace(n.Value), "auto") {
+		*r = RateLimit{Auto: true}
+		return nil
+	}
+	var f float64
+	if err := n.Decode(&f); err != nil {
+		return fmt.Errorf("line %d: rate_limit must be auto or a number of requests per second, not %q", n.Line, n.Value)
+	}
+	*r = RateLimit{PerSecond: f}
+	return nil
+}
+
+// MarshalYAML writes `auto` or the number.
+func (r RateLimit) MarshalYAML() (any, error) {
+	if r.Auto {
+		return "auto", nil
+	}
+	return r.PerSecond, nil
+}
+
+// String is `auto` or the number.
+func (r RateLimit) String() string {
+	if r.Auto {
+		return "auto"
+	}
+	return strconv.FormatFloat(r.PerSecond, 'f', -1, 64)
 }
 
 // Emulator tunes the in-process emulator used when zoom.emulator is true.
@@ -187,10 +234,10 @@ func Default() *Config {
 		Zoom: Zoom{
 			APIURL:      "https://api.zoom.us/v2",
 			OAuthURL:    "https://zoom.us/oauth/token",
-			RateLimit:   10,
+			RateLimit:   RateLimit{Auto: true},
+			QuotaShare:  50,
 			Concurrency: 4,
 			Timeout:     30 * time.Second,
-			MaxRetries:  5,
 		},
 		Emulator: Emulator{Mode: ModeCollective, RateLimit: 30},
 		Sync: Sync{

@@ -79,7 +79,7 @@ serve:
 	want.Columns = map[string]string{"hosts": "Team members"}
 	want.Defaults = Defaults{TimeZone: "America/New_York", Duration: 45, Availability: "Mon-Thu 10:00-16:00"}
 	want.Zoom.AccountID, want.Zoom.ClientID, want.Zoom.ClientSecret = "acc", "cid", "s3cret"
-	want.Zoom.RateLimit, want.Zoom.Concurrency, want.Zoom.Timeout = 20, 8, 10*time.Second
+	want.Zoom.RateLimit, want.Zoom.Concurrency, want.Zoom.Timeout = RateLimit{PerSecond: 20}, 8, 10*time.Second
 	want.Sync = Sync{SlugPrefix: "team-", OnDowngrade: "keep", Prune: "off", MaxPrune: 3, MaxPrunePercent: 25}
 	want.Writeback.Enabled = true
 	want.Writeback.Columns.Status = "Status" // the other columns keep their defaults
@@ -116,7 +116,7 @@ func TestExpansionCannotChangeStructure(t *testing.T) {
 	}
 	// Numbers still decode after expansion.
 	cfg = parse(t, "zoom:\n  rate_limit: ${RATE}\n", map[string]string{"RATE": "25"})
-	if cfg.Zoom.RateLimit != 25 {
+	if cfg.Zoom.RateLimit != (RateLimit{PerSecond: 25}) {
 		t.Errorf("rate_limit = %v", cfg.Zoom.RateLimit)
 	}
 	// Only ${VAR} is expanded; a bare $ is left alone.

@@ -215,8 +215,11 @@ func (v *validator) zoom() {
 			v.add("emulator.drop_post_rate", "%v is not a share between 0 and 1", e.DropPostRate)
 		}
 	}
-	if z.RateLimit <= 0 {
-		v.add("zoom.rate_limit", "must be more than 0 requests per second (Zoom allows 30/s on Pro, 80/s on Business+ per account)")
+	if !z.RateLimit.Auto && z.RateLimit.PerSecond <= 0 {
+		v.add("zoom.rate_limit", "must be more than 0 requests per second, or auto (Zoom allows 30/s on Pro, 80/s on Business+ per account, shared by all its apps)")
+	}
+	if z.QuotaShare <= 0 || z.QuotaShare > 100 {
+		v.add("zoom.quota_share", "%v is out of range; use a percentage above 0 and at most 100", z.QuotaShare)
 	}
 	if z.Concurrency < 1 || z.Concurrency > 64 {
 		v.add("zoom.concurrency", "%d is out of range; use 1 to 64", z.Concurrency)
@@ -224,8 +227,8 @@ func (v *validator) zoom() {
 	if z.Timeout <= 0 {
 		v.add("zoom.timeout", "must be a positive duration such as 30s")
 	}
-	if z.MaxRetries < 0 || z.MaxRetries > 20 {
-		v.add("zoom.max_retries", "%d is out of range; use 0 to 20", z.MaxRetries)
+	if z.MaxRetries < -1 || z.MaxRetries > 100 {
+		v.add("zoom.max_retries", "%d is out of range; use -1 (never retry), 0 (the default, 10) or up to 100", z.MaxRetries)
 	}
 }
 

@@ -4,14 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
 
 	"google.golang.org/api/option"
+	"google.golang.org/api/option/internaloption"
 	"google.golang.org/api/sheets/v4"
+	htransport "google.golang.org/api/transport/http"
 
 	"github.com/zoomsync/zoomsync/config"
+	"github.com/zoomsync/zoomsync/internal/bodycap"
 )
 
 // defaultRange is read when source.range is empty. With no tab name the API
@@ -47,6 +51,7 @@ func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Googl
 		log:     logger(opts.Logger),
 		retry:   defaultRetry,
 	}
+	g.retry.pace = newPacer()
 	if g.id == "" {
 		return nil, &SourceError{Source: "Google Sheet", Op: "open", Problem: "source.spreadsheet_id is empty",
 			Hint: "set it to the part of the sheet's URL between /d/ and /edit"}
@@ -70,16 +75,52 @@ func NewGoogle(ctx context.Context, src config.Source, opts OpenOptions) (*Googl
 	if src.Endpoint != "" {
 		copts = append(copts, option.WithEndpoint(src.Endpoint))
 	}
-	if opts.HTTPClient != nil {
-		copts = append(copts, option.WithHTTPClient(opts.HTTPClient))
-	}
-	svc, err := sheets.NewService(ctx, copts...)
+	svc, err := newSheetsService(ctx, opts.HTTPClient, src.Endpoint, copts)
 	if err != nil {
 		return nil, g.explainSetup(err)
 	}
 	g.svc = svc
 	return g, nil
 }
+
+// maxSheetBody bounds a values.get answer: a roster of ten thousand rows
+// is a few megabytes.
+const maxSheetBody = 64 << 20
+
+// newSheetsService builds the Sheets client on an HTTP client whose bodies
+// are bounded: the Google client reads an error body whole, and again on
+// each retry, so an unbounded one could fill memory. hc, when set, is used
+// instead of the credentials in copts. The authenticated client is built
+// with the same defaults sheets.NewService would use.
+func newSheetsService(ctx context.Context, hc *http.Client, endpoint string, copts []option.ClientOption) (*sheets.Service, error) {
+	if hc == nil {
+		opts := append([]option.ClientOption{
+			internaloption.WithDefaultScopes(sheets.SpreadsheetsScope, sheets.SpreadsheetsReadonlyScope),
+		}, copts...)
+		opts = append(opts,
+			internaloption.WithDefaultEndpoint(sheetsBasePath),
+			internaloption.WithDefaultEndpointTemplate(sheetsBasePathTemplate),
+			internaloption.WithDefaultMTLSEndpoint(sheetsMTLSBasePath),
+			internaloption.EnableNewAuthLibrary(),
+		)
+		var err error
+		if hc, endpoint, err = htransport.NewClient(ctx, opts...); err != nil {
+			return nil, err
+		}
+	}
+	sopts := []option.ClientOption{option.WithHTTPClient(bodycap.Wrap(hc, maxSheetBody, bodycap.ErrorBody))}
+	if endpoint != "" {
+		sopts = append(sopts, option.WithEndpoint(endpoint))
+	}
+	return sheets.NewService(ctx, sopts...)
+}
+
+// The Sheets API's endpoints, as sheets.NewService sets them.
+const (
+	sheetsBasePath         = "https://sheets.googleapis.com/"
+	sheetsBasePathTemplate = "https://sheets.UNIVERSE_DOMAIN/"
+	sheetsMTLSBasePath     = "https://sheets.mtls.googleapis.com/"
+)
 
 func (g *Google) scope() string {
 	if g.write {

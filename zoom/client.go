@@ -1,7 +1,7 @@
 // Package zoom is a client for the Zoom Scheduler REST API: Server-to-Server
 // OAuth, schedules, availability and users, with typed errors, pagination, a
-// shared rate limiter and retries that never repeat a write whose outcome is
-// unknown.
+// shared adaptive pacer (internal/pacer) and retries that never repeat a
+// write whose outcome is unknown.
 package zoom
 
 import (
@@ -12,16 +12,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/zoomsync/zoomsync/internal/bodycap"
+	"github.com/zoomsync/zoomsync/internal/pacer"
 )
 
 // Options configure a Client. Zero values take the defaults shown.
@@ -33,26 +32,55 @@ type Options struct {
 	ClientID     string
 	ClientSecret string
 
-	// RateLimit paces every API call of this client, across goroutines, in
-	// requests per second (default 10). Zoom's limit is per account and
-	// shared by all its apps: stay below it.
+	// RateLimit is a hard ceiling, in requests per second, on every API call
+	// of this client across goroutines; the pace starts there and a 429
+	// lowers it (recovering additively). 0, the default, paces
+	// automatically: Zoom's limit is per account and shared by all its apps,
+	// so the client reads X-RateLimit-Limit and X-RateLimit-Remaining from
+	// each answer and uses at most QuotaShare percent of the limit, less
+	// when Remaining shows other apps are busy. Before the first answer it
+	// starts at a cautious 5/s.
 	RateLimit float64
+	// QuotaShare is the percentage (0, 100] of the account's reported limit
+	// the automatic pace may use (default 50).
+	QuotaShare float64
 	// Timeout bounds each attempt of a call (default 30s).
 	Timeout time.Duration
-	// MaxRetries is how many times a failed call is tried again for 5xx and
-	// network errors (default 5; negative means none).
+	// MaxRetries is how many times one call is tried again after a server
+	// error (500, 502, 503, 504) or a network failure before it fails; 0
+	// takes the default (10) and a negative value never retries. Per-second
+	// rate limits (429) are not counted: they are waited out for as long as
+	// the call's context allows. A POST is sent again only when it provably
+	// never left the client; otherwise it fails with *OutcomeUnknownError.
 	MaxRetries int
-	// MaxRateLimitWaits is how many 429 answers one call waits out (default 10).
-	MaxRateLimitWaits int
 	// MinBackoff and MaxBackoff bound the exponential backoff (500ms, 20s).
 	MinBackoff, MaxBackoff time.Duration
-	// MaxRetryAfter is the longest Retry-After the client waits; a longer
-	// one (a daily limit) is returned as a *RateLimitError (default 2m).
+	// MaxRetryAfter is the longest Retry-After the client waits; a 429 that
+	// asks for longer, or says X-RateLimit-Type: Daily-limit, is a daily
+	// limit: the call fails with a *RateLimitError (Daily set) and so does
+	// every later call of this client, without sending anything (default
+	// 2m).
 	MaxRetryAfter time.Duration
+
+	// OnWait, if set, is called before every pause for a rate limit or a
+	// back-off, with its length and a short reason. It must not block.
+	OnWait func(d time.Duration, reason string)
+	// OnRequest, if set, is called after every API request with its method
+	// and the answer's status (0 when no answer came). It must not block.
+	OnRequest func(method string, status int)
 
 	HTTPClient *http.Client // default: a client with sane transport timeouts
 	Logger     *slog.Logger // default: discard
+
+	// Now and Sleep are the clock (default the wall clock); tests replace
+	// them to run pacing and back-off on virtual time. Sleep must return
+	// ctx.Err() when ctx ends first.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultMaxRetries is what MaxRetries 0 means.
+const DefaultMaxRetries = 10
 
 func (o *Options) setDefaults() {
 	if o.APIURL == "" {
@@ -61,19 +89,19 @@ func (o *Options) setDefaults() {
 	if o.TokenURL == "" {
 		o.TokenURL = "https://zoom.us/oauth/token"
 	}
-	if o.RateLimit <= 0 {
-		o.RateLimit = 10
+	if o.RateLimit < 0 {
+		o.RateLimit = 0
+	}
+	if o.QuotaShare <= 0 || o.QuotaShare > 100 {
+		o.QuotaShare = 50
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
 	if o.MaxRetries == 0 {
-		o.MaxRetries = 5
+		o.MaxRetries = DefaultMaxRetries
 	} else if o.MaxRetries < 0 {
 		o.MaxRetries = 0
-	}
-	if o.MaxRateLimitWaits <= 0 {
-		o.MaxRateLimitWaits = 10
 	}
 	if o.MinBackoff <= 0 {
 		o.MinBackoff = 500 * time.Millisecond
@@ -93,21 +121,19 @@ func (o *Options) setDefaults() {
 }
 
 // Client talks to the Zoom Scheduler API. It is safe for concurrent use;
-// all goroutines share one token, one rate limiter and one 429 pause.
+// all goroutines share one token and one pacer (one rate, one 429 pause,
+// one daily-limit stop).
 type Client struct {
 	opts    Options
 	base    *url.URL
 	http    *http.Client
 	tokens  *tokenSource
-	limiter *rate.Limiter
+	pacer   *pacer.Pacer
+	backoff pacer.Backoff
+	clock   pacer.Clock
 	log     *slog.Logger
 
-	pauseMu    sync.Mutex
-	pauseUntil time.Time // set by a 429: nobody calls before this
-
 	stats counters
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New returns a client. It does not contact Zoom.
@@ -120,21 +146,24 @@ func New(opts Options) (*Client, error) {
 	if opts.AccountID == "" || opts.ClientID == "" || opts.ClientSecret == "" {
 		return nil, errors.New("zoom: account id, client id and client secret are all required")
 	}
+	clock := pacer.FuncClock{NowFunc: opts.Now, SleepFunc: opts.Sleep}
+	// Every body read, the token endpoint's included, is bounded: a huge
+	// answer (an error page, a broken proxy) cannot fill memory.
+	hc := bodycap.Wrap(opts.HTTPClient, maxBody, maxErrorBody)
 	c := &Client{
-		opts:    opts,
-		base:    base,
-		http:    opts.HTTPClient,
-		tokens:  newTokenSource(&opts, opts.HTTPClient),
-		limiter: rate.NewLimiter(rate.Limit(opts.RateLimit), 1),
+		opts:   opts,
+		base:   base,
+		http:   hc,
+		tokens: newTokenSource(&opts, hc),
+		pacer: pacer.New(pacer.Options{
+			Ceiling: opts.RateLimit, Auto: opts.RateLimit == 0, Share: opts.QuotaShare / 100, Clock: clock,
+		}),
+		backoff: pacer.Backoff{Min: opts.MinBackoff, Max: opts.MaxBackoff},
+		clock:   clock,
 		log:     opts.Logger,
-		now:     time.Now,
-		sleep:   sleepCtx,
 	}
 	return c, nil
 }
-
-// RateLimit is the configured pace in requests per second.
-func (c *Client) RateLimit() float64 { return c.opts.RateLimit }
 
 // call describes one API call.
 type call struct {
@@ -145,7 +174,7 @@ type call struct {
 	out    any // decoded from a 2xx body when non-nil
 }
 
-// do runs a call through the limiter, auth, retries and error handling.
+// do runs a call through the pacer, auth, retries and error handling.
 // Every API method goes through here.
 func (c *Client) do(ctx context.Context, cl call) error {
 	var payload []byte
@@ -166,53 +195,73 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		retries, waits int
 		refreshed      bool
 	)
+	// retry backs off before try retries+1, or says the retries ran out.
+	retry := func(why string) (bool, error) {
+		if retries >= c.opts.MaxRetries {
+			return false, nil
+		}
+		retries++
+		c.stats.retries.Add(1)
+		d := c.backoff.Delay(retries)
+		c.log.Debug("zoom call failed, retrying", "method", cl.method, "path", display, "why", why, "retry", retries, "wait", d)
+		c.onWait(d, why)
+		return true, c.clock.Sleep(ctx, d)
+	}
 	for {
-		if err := c.pace(ctx); err != nil {
-			return err
+		sent, err := c.pacer.Wait(ctx)
+		if err != nil {
+			return err // the context's error, or the daily limit's
 		}
 		tok, err := c.tokens.token(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			// Nothing was sent to Zoom's API, so trying again is safe
+			// whatever the method.
 			var ae *AuthError
-			if errors.As(err, &ae) && ae.Err != nil && retries < c.opts.MaxRetries {
-				// A network error at the token endpoint: nothing was
-				// written to Zoom's API, so trying again is safe.
-				retries++
-				c.stats.retries.Add(1)
-				if err := c.sleep(ctx, c.backoff(retries)); err != nil {
-					return err
+			if errors.As(err, &ae) && pacer.Classify(ctx, ae.Status, ae.Err) >= pacer.Retry {
+				ok, serr := retry("token endpoint failed")
+				if serr != nil {
+					return serr
 				}
-				continue
+				if ok {
+					continue
+				}
 			}
 			return err
 		}
 
-		start := c.now()
-		resp, sent, err := c.attempt(ctx, cl.method, target, payload, tok.AccessToken)
+		start := c.clock.Now()
+		resp, wrote, err := c.attempt(ctx, cl.method, target, payload, tok.AccessToken)
 		c.stats.count(cl.method)
 		if err != nil {
-			if ctx.Err() != nil {
+			c.pacer.Observe(sent, 0, nil)
+			c.onRequest(cl.method, 0)
+			class := pacer.Classify(ctx, 0, err)
+			if class == pacer.Stop {
 				return ctx.Err()
 			}
-			if cl.method == http.MethodPost && sent {
+			if cl.method == http.MethodPost && wrote {
 				return &OutcomeUnknownError{Method: cl.method, Path: display, Err: scrub(err)}
 			}
-			if retries >= c.opts.MaxRetries {
+			if class == pacer.Retry {
+				ok, serr := retry("network error")
+				if serr != nil {
+					return serr
+				}
+				if ok {
+					continue
+				}
 				return fmt.Errorf("zoom: %s %s: giving up after %d tries: %w", cl.method, display, retries+1, scrub(err))
 			}
-			retries++
-			c.stats.retries.Add(1)
-			c.log.Debug("zoom call failed, retrying", "method", cl.method, "path", display, "attempt", retries, "err", scrub(err))
-			if err := c.sleep(ctx, c.backoff(retries)); err != nil {
-				return err
-			}
-			continue
+			return fmt.Errorf("zoom: %s %s: %w", cl.method, display, scrub(err))
 		}
 
-		c.log.Debug("zoom call", "method", cl.method, "path", display, "status", resp.StatusCode, "duration", c.now().Sub(start))
 		status := resp.StatusCode
+		c.pacer.Observe(sent, status, resp.Header)
+		c.onRequest(cl.method, status)
+		c.log.Debug("zoom call", "method", cl.method, "path", display, "status", status, "duration", c.clock.Now().Sub(start))
 		if status >= 200 && status < 300 {
 			err := decodeBody(resp, cl.out)
 			if err != nil {
@@ -223,46 +272,75 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			}
 			return err
 		}
-		apiErr := newAPIError(cl.method, display, resp, c.now())
+		apiErr := newAPIError(cl.method, display, resp, c.clock.Now())
 		resp.Body.Close()
 
-		switch {
-		case status == http.StatusUnauthorized && !refreshed:
+		if status == http.StatusUnauthorized && !refreshed {
 			// The token may have been revoked or replaced: get a new one
 			// and try once more. A 401 means the call was not applied.
 			refreshed = true
 			c.tokens.invalidate(tok)
 			c.stats.retries.Add(1)
 			continue
-		case status == http.StatusTooManyRequests:
+		}
+		switch pacer.Classify(ctx, status, apiErr) {
+		case pacer.Stop:
+			return ctx.Err()
+		case pacer.RateLimited:
+			// A 429 was not applied, so any method is sent again.
 			c.stats.rateLimited.Add(1)
 			rl := apiErr.(*RateLimitError)
-			if rl.RetryAfter > c.opts.MaxRetryAfter || waits >= c.opts.MaxRateLimitWaits {
+			if rl.RetryAfter > c.opts.MaxRetryAfter {
+				rl.Daily = true
+			}
+			if rl.Daily {
+				// The day's quota is spent: nothing this client sends
+				// can succeed before it resets, so stop every caller.
+				c.pacer.Stop(rl)
+				c.log.Warn("zoom daily rate limit reached; no more calls are sent", "reset", rl.Reset)
 				return rl
 			}
 			waits++
-			c.stats.retries.Add(1)
 			wait := rl.RetryAfter
 			if wait <= 0 {
-				wait = c.backoff(waits)
+				wait = c.backoff.Delay(waits)
 			}
-			wait += jitter(wait / 10)
-			c.pauseAll(wait)
-			c.log.Debug("zoom rate limited, waiting", "method", cl.method, "path", display, "wait", wait)
-			continue
-		case status >= 500 && cl.method == http.MethodPost:
-			// Zoom may have stored the page before failing.
-			return &OutcomeUnknownError{Method: cl.method, Path: display, Err: apiErr}
-		case retryableStatus(status) && retries < c.opts.MaxRetries:
-			retries++
+			wait += pacer.Jitter(wait / 10)
 			c.stats.retries.Add(1)
-			c.log.Debug("zoom server error, retrying", "method", cl.method, "path", display, "status", status, "attempt", retries)
-			if err := c.sleep(ctx, c.backoff(retries)); err != nil {
-				return err
-			}
+			c.stats.rateLimitWaits.Add(1)
+			c.log.Debug("zoom rate limited, waiting", "method", cl.method, "path", display, "wait", wait, "rate", c.pacer.Rate())
+			c.onWait(wait, "rate limited (429)")
+			c.pacer.Pause(wait)
 			continue
+		case pacer.Retry:
+			if cl.method == http.MethodPost {
+				// Zoom may have stored the page before failing.
+				return &OutcomeUnknownError{Method: cl.method, Path: display, Err: apiErr}
+			}
+			ok, serr := retry(fmt.Sprintf("server error %d", status))
+			if serr != nil {
+				return serr
+			}
+			if ok {
+				continue
+			}
+			if retries > 0 {
+				return fmt.Errorf("zoom: giving up after %d tries: %w", retries+1, apiErr)
+			}
 		}
 		return apiErr
+	}
+}
+
+func (c *Client) onWait(d time.Duration, reason string) {
+	if c.opts.OnWait != nil {
+		c.opts.OnWait(d, reason)
+	}
+}
+
+func (c *Client) onRequest(method string, status int) {
+	if c.opts.OnRequest != nil {
+		c.opts.OnRequest(method, status)
 	}
 }
 
@@ -311,8 +389,9 @@ func (b *cancelOnClose) Close() error {
 	return err
 }
 
-// maxPresized bounds the buffer allocated up front from Content-Length.
-const maxPresized = 64 << 20
+// maxBody bounds a success body: a page of 300 schedules is about a
+// megabyte.
+const maxBody = bodycap.SuccessBody
 
 func decodeBody(resp *http.Response, out any) error {
 	defer resp.Body.Close()
@@ -320,7 +399,7 @@ func decodeBody(resp *http.Response, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil
 	}
-	if n := resp.ContentLength; n > 0 && n <= maxPresized {
+	if n := resp.ContentLength; n > 0 && n <= maxBody {
 		// A listing page is about a megabyte: read it into a buffer of
 		// its exact size rather than one that keeps doubling.
 		buf := make([]byte, n)
@@ -330,68 +409,6 @@ func decodeBody(resp *http.Response, out any) error {
 		return json.Unmarshal(buf, out)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
-}
-
-func retryableStatus(s int) bool {
-	switch s {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// pace waits for the shared 429 pause and the rate limiter.
-func (c *Client) pace(ctx context.Context) error {
-	c.pauseMu.Lock()
-	until := c.pauseUntil
-	c.pauseMu.Unlock()
-	if d := until.Sub(c.now()); d > 0 {
-		if err := c.sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-	return c.limiter.Wait(ctx)
-}
-
-// pauseAll holds every caller of this client for d: a 429 means the
-// account's budget is spent, not just this goroutine's.
-func (c *Client) pauseAll(d time.Duration) {
-	until := c.now().Add(d)
-	c.pauseMu.Lock()
-	if until.After(c.pauseUntil) {
-		c.pauseUntil = until
-	}
-	c.pauseMu.Unlock()
-}
-
-// backoff is exponential with full jitter in [d/2, d].
-func (c *Client) backoff(n int) time.Duration {
-	d := c.opts.MinBackoff << min(n-1, 16)
-	if d > c.opts.MaxBackoff || d <= 0 {
-		d = c.opts.MaxBackoff
-	}
-	return d/2 + jitter(d/2)
-}
-
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // scrub drops the request URL from a transport error: it holds user ids

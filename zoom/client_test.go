@@ -191,22 +191,29 @@ func TestAPIErrorMessage(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+func TestRateLimitErrorFromHeaders(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	tests := map[string]time.Duration{
-		"":                              0,
-		"3":                             3 * time.Second,
-		"0.5":                           500 * time.Millisecond,
-		"-1":                            0,
-		"Mon, 23 Nov 2026 12:00:30 GMT": 30 * time.Second,
-		"2026-11-24T00:00:00Z":          12 * time.Hour,
-		"2026-11-23T11:00:00Z":          0, // past
-		"2026-11-23T12:01:00":           time.Minute,
-		"soon":                          0,
+	tests := []struct {
+		retryAfter, typ string
+		wait            time.Duration
+		daily           bool
+	}{
+		{"3", "QPS", 3 * time.Second, false},
+		{"Mon, 23 Nov 2026 12:00:30 GMT", "QPS", 30 * time.Second, false},
+		{"2026-11-24T00:00:00Z", "Daily-limit", 12 * time.Hour, true},
+		{"", "", 0, false},
 	}
-	for in, want := range tests {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
+	for _, tt := range tests {
+		resp := &http.Response{StatusCode: 429, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"code":429,"message":"x"}`))}
+		resp.Header.Set("Retry-After", tt.retryAfter)
+		resp.Header.Set("X-RateLimit-Type", tt.typ)
+		rl, ok := newAPIError("GET", "/p", resp, now).(*RateLimitError)
+		if !ok || rl.RetryAfter != tt.wait || rl.Daily != tt.daily {
+			t.Errorf("%q %q: %+v", tt.retryAfter, tt.typ, rl)
+			continue
+		}
+		if tt.wait > 0 && !rl.Reset.Equal(now.Add(tt.wait)) {
+			t.Errorf("%q: Reset = %v", tt.retryAfter, rl.Reset)
 		}
 	}
 }
@@ -357,23 +364,45 @@ func TestCancelDuringBackoff(t *testing.T) {
 func TestDailyLimitIsReturnedNotWaited(t *testing.T) {
 	c, mux, _ := setup(t)
 	var calls atomic.Int32
+	reset := time.Now().Add(10 * time.Hour).UTC().Truncate(time.Second)
 	mux.HandleFunc("GET /v2/scheduler/schedules", func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.Header().Set("X-RateLimit-Type", "Daily-limit")
-		w.Header().Set("Retry-After", time.Now().Add(10*time.Hour).UTC().Format(time.RFC3339))
+		w.Header().Set("Retry-After", reset.Format(time.RFC3339))
 		writeJSON(w, 429, `{"code":429,"message":"You have reached the maximum daily rate limit for this API. Try again later."}`)
 	})
 	_, err := c.ListSchedules(context.Background(), "u", nil)
 	var rl *RateLimitError
-	if !errors.As(err, &rl) || rl.Type != "Daily-limit" || rl.RetryAfter < 9*time.Hour {
+	if !errors.As(err, &rl) || !rl.Daily || rl.Type != "Daily-limit" || rl.RetryAfter < 9*time.Hour || !rl.Reset.Equal(reset) {
 		t.Fatalf("want daily RateLimitError, got %T %v", err, err)
+	}
+	if want := "resets at " + reset.Format("2006-01-02 15:04 UTC"); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
 	}
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Status != 429 {
 		t.Errorf("errors.As(*APIError) through RateLimitError failed")
 	}
+	// Nothing more is sent: later calls fail at once with the same error.
+	_, err2 := c.GetSchedule(context.Background(), "u", "x")
+	if err2 != err {
+		t.Errorf("later call: %v, want the same daily-limit error", err2)
+	}
 	if calls.Load() != 1 {
 		t.Errorf("calls = %d, want 1", calls.Load())
+	}
+}
+
+func TestLongRetryAfterIsADailyLimit(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("GET /v2/scheduler/schedules", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		writeJSON(w, 429, `{"code":429,"message":"Too many requests"}`)
+	})
+	_, err := c.ListSchedules(context.Background(), "u", nil)
+	var rl *RateLimitError
+	if !errors.As(err, &rl) || !rl.Daily || rl.RetryAfter != time.Hour {
+		t.Fatalf("want a daily RateLimitError, got %T %v", err, err)
 	}
 }
 

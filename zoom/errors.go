@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/pacer"
 )
 
 // maxErrorBody bounds how much of an error response is read.
@@ -57,16 +59,34 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// RateLimitError is a 429 answer. The client retries these itself after
-// RetryAfter; callers see one only when the wait was too long (a daily
-// limit) or the retries ran out.
+// RateLimitError is a 429 answer. The client waits out per-second limits
+// itself; callers see one when the account's daily quota is spent (Daily),
+// after which the client sends nothing more and every later call returns
+// the same error.
 type RateLimitError struct {
 	APIError
 	RetryAfter time.Duration // 0 when Zoom did not say
 	Type       string        // X-RateLimit-Type: "QPS" or "Daily-limit"
+	// Daily is set for a daily limit: X-RateLimit-Type Daily-limit, or a
+	// Retry-After longer than the client waits.
+	Daily bool
+	// Reset is when Zoom said the quota resets; zero when it did not.
+	Reset time.Time
 }
 
 func (e *RateLimitError) Error() string {
+	if e.Daily {
+		msg := fmt.Sprintf("zoom: %s %s: the account's daily Zoom API quota is used up (429)", e.Method, e.Path)
+		if !e.Reset.IsZero() {
+			msg += "; it resets at " + e.Reset.UTC().Format("2006-01-02 15:04 MST")
+			if e.RetryAfter > 0 {
+				msg += fmt.Sprintf(" (in %s)", e.RetryAfter.Round(time.Minute))
+			}
+		} else {
+			msg += "; Zoom did not say when it resets"
+		}
+		return msg + "; nothing more is sent to Zoom in this run"
+	}
 	msg := e.APIError.Error()
 	if e.Type != "" {
 		msg += " [" + e.Type + "]"
@@ -177,40 +197,12 @@ func newAPIError(method, path string, resp *http.Response, now time.Time) error 
 		ae.Message = s // a short plain-text body; HTML error pages are dropped
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		return &RateLimitError{
-			APIError:   ae,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
-			Type:       resp.Header.Get("X-RateLimit-Type"),
+		rl := &RateLimitError{APIError: ae, Type: resp.Header.Get("X-RateLimit-Type")}
+		if d, ok := pacer.ParseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+			rl.RetryAfter, rl.Reset = d, now.Add(d)
 		}
+		rl.Daily = strings.Contains(strings.ToLower(rl.Type), "daily")
+		return rl
 	}
 	return &ae
-}
-
-// parseRetryAfter reads Retry-After as seconds, an HTTP date or an ISO 8601
-// time (Zoom sends the latter for daily limits). 0 when absent or past.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var secs float64
-	if _, err := fmt.Sscanf(v, "%g", &secs); err == nil && !strings.ContainsAny(v, "-:T ") {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs * float64(time.Second))
-	}
-	for _, parse := range []func(string) (time.Time, error){
-		http.ParseTime,
-		func(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) },
-		func(s string) (time.Time, error) { return time.Parse("2006-01-02T15:04:05", s) },
-	} {
-		if t, err := parse(v); err == nil {
-			if d := t.Sub(now); d > 0 {
-				return d
-			}
-			return 0
-		}
-	}
-	return 0
 }

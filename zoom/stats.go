@@ -11,6 +11,7 @@ type Stats struct {
 	Gets, Posts, Patches, Deletes int64
 	Retries                       int64 // tries after the first, any cause
 	RateLimited                   int64 // 429 answers received
+	RateLimitWaits                int64 // pauses taken for a per-second 429
 	TokenFetches                  int64
 }
 
@@ -20,18 +21,10 @@ func (s Stats) Requests() int64 { return s.Gets + s.Posts + s.Patches + s.Delete
 // Writes is the number of POST, PATCH and DELETE requests sent.
 func (s Stats) Writes() int64 { return s.Posts + s.Patches + s.Deletes }
 
-// Sub returns s minus t, for the work between two snapshots.
-func (s Stats) Sub(t Stats) Stats {
-	return Stats{
-		Gets: s.Gets - t.Gets, Posts: s.Posts - t.Posts, Patches: s.Patches - t.Patches,
-		Deletes: s.Deletes - t.Deletes, Retries: s.Retries - t.Retries,
-		RateLimited: s.RateLimited - t.RateLimited, TokenFetches: s.TokenFetches - t.TokenFetches,
-	}
-}
-
 type counters struct {
 	gets, posts, patches, deletes atomic.Int64
 	retries, rateLimited          atomic.Int64
+	rateLimitWaits                atomic.Int64
 }
 
 func (c *counters) count(method string) {
@@ -53,6 +46,7 @@ func (c *Client) Stats() Stats {
 		Gets: c.stats.gets.Load(), Posts: c.stats.posts.Load(),
 		Patches: c.stats.patches.Load(), Deletes: c.stats.deletes.Load(),
 		Retries: c.stats.retries.Load(), RateLimited: c.stats.rateLimited.Load(),
-		TokenFetches: c.tokens.fetchCount(),
+		RateLimitWaits: c.stats.rateLimitWaits.Load(),
+		TokenFetches:   c.tokens.fetchCount(),
 	}
 }

@@ -83,11 +83,11 @@ func openZoom(cfg *config.Config, log *slog.Logger) (*zoomBackend, error) {
 	opts := zoom.Options{
 		APIURL: cfg.Zoom.APIURL, TokenURL: cfg.Zoom.OAuthURL,
 		AccountID: cfg.Zoom.AccountID, ClientID: cfg.Zoom.ClientID, ClientSecret: cfg.Zoom.ClientSecret.Reveal(),
-		RateLimit: cfg.Zoom.RateLimit, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
+		QuotaShare: cfg.Zoom.QuotaShare, Timeout: cfg.Zoom.Timeout, MaxRetries: cfg.Zoom.MaxRetries,
 		Logger: log,
 	}
-	if cfg.Zoom.MaxRetries == 0 {
-		opts.MaxRetries = -1
+	if !cfg.Zoom.RateLimit.Auto {
+		opts.RateLimit = cfg.Zoom.RateLimit.PerSecond // a hard ceiling; 0 in Options means auto
 	}
 	closer := func() error { return nil }
 	if cfg.Zoom.Emulator {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -21,6 +22,9 @@ type notifier struct {
 	log    *slog.Logger
 	client *http.Client
 }
+
+// maxWebhookAnswer bounds how much of the webhook's answer is read.
+const maxWebhookAnswer = 64 << 10
 
 // maxNotifiedRows bounds the payload for a sheet with many bad rows.
 const maxNotifiedRows = 20
@@ -76,6 +80,9 @@ func (n notifier) send(ctx context.Context, rec runRecord) {
 		n.log.Warn("notification not sent: the webhook could not be reached")
 		return
 	}
+	// Read a little of the answer so the connection can be reused, never
+	// more: a webhook that answers with a huge body cannot fill memory.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxWebhookAnswer))
 	resp.Body.Close()
 	if resp.StatusCode >= 300 {
 		n.log.Warn("notification not accepted by the webhook", "status", resp.StatusCode)

@@ -11,7 +11,7 @@ import (
 // request takes the first queued fault that matches it.
 //
 // Over HTTP (POST /_emulator/faults) the JSON keys are method, path, status,
-// retry_after, drop and count.
+// retry_after, type, drop and count.
 type Fault struct {
 	// Method matches the request method; "" matches any.
 	Method string `json:"method,omitempty"`
@@ -25,6 +25,11 @@ type Fault struct {
 	// A value that is not a whole number of seconds makes it a daily-limit
 	// 429.
 	RetryAfter string `json:"retry_after,omitempty"`
+	// Type is the X-RateLimit-Type of an injected 429: "QPS" or
+	// "Daily-limit". Empty infers it from RetryAfter as described above, so
+	// Type "QPS" is needed for a per-second 429 whose Retry-After is an
+	// HTTP date.
+	Type string `json:"type,omitempty"`
 	// Drop serves the request normally (a POST commits), then closes the
 	// connection without any response. Status is ignored. It needs a
 	// ResponseWriter that is an http.Hijacker (an HTTP/1 server); otherwise
@@ -67,7 +72,7 @@ func (f Fault) matches(method, path string) bool {
 
 // decide returns the injected status (0 for none) and whether to drop the
 // response, consuming a scripted fault or drawing a random one.
-func (e *Emulator) decide(r *http.Request) (status int, retryAfter string, drop bool) {
+func (e *Emulator) decide(r *http.Request) (status int, retryAfter, rlType string, drop bool) {
 	q := &e.faults
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -79,33 +84,33 @@ func (e *Emulator) decide(r *http.Request) (status int, retryAfter string, drop 
 			q.queue = append(q.queue[:i], q.queue[i+1:]...)
 		}
 		if f.Drop {
-			return 0, "", true
+			return 0, "", "", true
 		}
-		return f.Status, f.RetryAfter, false
+		return f.Status, f.RetryAfter, f.Type, false
 	}
 	if !strings.HasPrefix(r.URL.Path, "/v2/") {
-		return 0, "", false
+		return 0, "", "", false
 	}
 	// Draw only for a non-zero rate, so that one rate's draws do not shift
 	// the other's sequence.
 	if rate := e.opts.ErrorRate; rate > 0 && q.rng.Float64() < rate {
 		codes := [...]int{500, 502, 503, 504}
-		return codes[q.rng.IntN(len(codes))], "", false
+		return codes[q.rng.IntN(len(codes))], "", "", false
 	}
 	if rate := e.opts.DropPostRate; rate > 0 && r.Method == http.MethodPost && r.URL.Path == routeSchedules &&
 		q.rng.Float64() < rate {
-		return 0, "", true
+		return 0, "", "", true
 	}
-	return 0, "", false
+	return 0, "", "", false
 }
 
 // serveWithFaults serves r with h unless a fault says otherwise.
 func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h apiHandler, param string) {
-	status, retryAfter, drop := e.decide(r)
+	status, retryAfter, rlType, drop := e.decide(r)
 	switch {
 	case status != 0:
 		e.count(func(s *Stats) { s.InjectedErrors++ })
-		writeInjected(w, status, retryAfter)
+		writeInjected(w, status, retryAfter, rlType)
 	case drop:
 		h(e, discardWriter{header: http.Header{}}, r, param)
 		e.count(func(s *Stats) { s.DroppedResponses++ })
@@ -116,7 +121,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, h api
 }
 
 // writeInjected answers status with the body Zoom sends for it.
-func writeInjected(w http.ResponseWriter, status int, retryAfter string) {
+func writeInjected(w http.ResponseWriter, status int, retryAfter, rlType string) {
 	switch status {
 	case http.StatusTooManyRequests:
 		if retryAfter == "" {
@@ -124,9 +129,15 @@ func writeInjected(w http.ResponseWriter, status int, retryAfter string) {
 		}
 		w.Header().Set("Retry-After", retryAfter)
 		w.Header().Set("X-RateLimit-Remaining", "0")
+		if rlType == "" {
+			rlType = "QPS"
+			if strings.Trim(retryAfter, "0123456789") != "" {
+				rlType = "Daily-limit"
+			}
+		}
+		w.Header().Set("X-RateLimit-Type", rlType)
 		msg := msgQPSLimit
-		if strings.Trim(retryAfter, "0123456789") != "" {
-			w.Header().Set("X-RateLimit-Type", "Daily-limit")
+		if rlType == "Daily-limit" {
 			msg = msgDailyLimit
 		}
 		writeCode(w, status, status, msg)

@@ -1,0 +1,57 @@
+package pacer
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the time seam: Now reads the time and Sleep waits for d or until
+// ctx ends, whichever comes first, returning ctx.Err() in the latter case.
+type Clock interface {
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now is time.Now.
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep waits d on a timer, giving way to ctx.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// FuncClock builds a Clock from two functions; a nil one takes the
+// wall clock's.
+type FuncClock struct {
+	NowFunc   func() time.Time
+	SleepFunc func(ctx context.Context, d time.Duration) error
+}
+
+// Now calls NowFunc.
+func (c FuncClock) Now() time.Time {
+	if c.NowFunc == nil {
+		return time.Now()
+	}
+	return c.NowFunc()
+}
+
+// Sleep calls SleepFunc.
+func (c FuncClock) Sleep(ctx context.Context, d time.Duration) error {
+	if c.SleepFunc == nil {
+		return RealClock{}.Sleep(ctx, d)
+	}
+	return c.SleepFunc(ctx, d)
+}
