@@ -213,3 +213,39 @@ func BenchmarkSharedQuota300Rows(b *testing.B) {
 		})
 	}
 }
+
+// TestDailyLimit: the account's daily quota runs out mid-run. zoomsync
+// stops sending at once (a daily 429 is not retried until tomorrow), makes
+// no duplicate, and the next day's run finishes the work.
+func TestDailyLimit(t *testing.T) {
+	var offset atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, DailyLimit: 30, Now: now})
+	rows := roster(40, 4)
+	s := newSetup(t, zs, rosterCSV(rows), conf{Zoom: []string{"rate_limit: 200"}})
+	res := s.run(t, runOpts{}, "sync", "--config", s.config)
+	st := zs.Stats()
+	got := tallyPages(zs, rows, nil)
+	t.Logf("day 1: exit %d in %s, %s; %d daily 429s; Zoom holds %+v", res.code, res.elapsed.Round(time.Millisecond), summary(res), st.RateLimited, got)
+	if res.code == 0 {
+		t.Errorf("exit 0 although the daily quota ran out")
+	}
+	// Each of the engine's workers may have a request in flight when the
+	// first daily 429 arrives; after that nothing more is sent.
+	if st.RateLimited > 4 {
+		t.Errorf("%d requests answered with the daily 429: zoomsync kept sending after the quota was spent", st.RateLimited)
+	}
+	if got.Duplicates != 0 || got.Stray != 0 {
+		t.Errorf("%d duplicates, %d stray pages", got.Duplicates, got.Stray)
+	}
+	checkReport(t, zs, rows, res)
+
+	offset.Store(int64(24 * time.Hour))
+	zs.ResetStats()
+	res = s.run(t, runOpts{}, "sync", "--config", s.config)
+	got = tallyPages(zs, rows, nil)
+	t.Logf("day 2: exit %d, %s; Zoom holds %+v", res.code, summary(res), got)
+	if res.code != 0 || got.Missing != 0 || got.Duplicates != 0 || got.Stray != 0 {
+		t.Errorf("day 2: exit %d, %+v; want exit 0 and one page per row\n%s", res.code, got, tail(res.stderr))
+	}
+}
