@@ -24,6 +24,7 @@ func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*
 	eo := emulator.DefaultOptions()
 	eo.RateLimit = 0
 	eo.Seed = 1
+	eo.Mode = emulator.ModeCollective
 	if emo != nil {
 		emo(&eo)
 	}

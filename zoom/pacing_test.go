@@ -160,7 +160,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 			}
 		}
 	})
-	emu.InjectFault(emulator.Fault{Method: "GET", Status: 429, Type: "QPS",
+	emu.InjectFault(emulator.Fault{Method: "GET", Status: 429,
 		RetryAfter: clk.Now().Add(5 * time.Second).Format(http.TimeFormat)})
 	begin := clk.Now()
 	if _, err := c.ListSchedules(context.Background(), owner, nil); err != nil {

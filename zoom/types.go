@@ -40,6 +40,10 @@ type Schedule struct {
 	Creator              *Person            `json:"creator,omitempty"`
 	Organizer            *Person            `json:"organizer,omitempty"`
 	Updated              string             `json:"updated,omitempty"`
+	// CreatedVia says where the page was made: "api" through POST, "web" in
+	// the web app. Zoom added it to list responses on 2026-11-16; older
+	// answers leave it out.
+	CreatedVia string `json:"created_via,omitempty"`
 }
 
 // Schedule types (create only; Zoom does not change a page's type later).

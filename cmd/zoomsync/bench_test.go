@@ -59,6 +59,7 @@ func tail(s string, n int) string {
 // emulator with Zoom-like limits.
 func benchSetup(b *testing.B, rows, owners int, emo emulator.Options, clientRate float64) (*emulator.Emulator, string) {
 	b.Helper()
+	emo.Mode = emulator.ModeCollective
 	srv := emulatortest.Start(b, emo)
 	dir := b.TempDir()
 	var csv strings.Builder

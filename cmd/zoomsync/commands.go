@@ -19,7 +19,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version 1, see README)")
+	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version 2, see README)")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -157,7 +157,7 @@ func (o *runOutcome) exit() error {
 	case o.plan.Prune.Refused:
 		return fail(exitFailed, "%s", o.plan.Prune.Reason)
 	case o.report.Cancelled:
-		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Count(zsync.OutcomeSkipped))
+		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Tally().Skipped)
 	case o.report.Failed() || o.writeback != nil:
 		return &exitError{code: exitProblems}
 	}
@@ -243,24 +243,24 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // planJSON is the versioned shape of `plan --json`. Add fields freely;
 // bump FormatVersion only when a field changes meaning or goes away.
 type planJSON struct {
-	FormatVersion int                  `json:"format_version"`
-	GeneratedAt   time.Time            `json:"generated_at"`
-	Source        string               `json:"source"`
-	Summary       map[zsync.Action]int `json:"summary"`
-	Rows          int                  `json:"rows"`
-	Owners        int                  `json:"owners"`
-	Pages         int                  `json:"pages"`
-	Changes       []*zsync.Change      `json:"changes"`
-	Prune         zsync.PruneDecision  `json:"prune"`
-	Warnings      []string             `json:"warnings"`
+	FormatVersion int                 `json:"format_version"`
+	GeneratedAt   time.Time           `json:"generated_at"`
+	Source        string              `json:"source"`
+	Summary       map[string]int      `json:"summary"`
+	Rows          int                 `json:"rows"`
+	Owners        int                 `json:"owners"`
+	Pages         int                 `json:"pages"`
+	Changes       []*zsync.Change     `json:"changes"`
+	Prune         zsync.PruneDecision `json:"prune"`
+	Warnings      []string            `json:"warnings"`
 }
 
 func writePlanJSON(w io.Writer, source string, plan *zsync.Plan) error {
-	summary := map[zsync.Action]int{}
-	for _, a := range []zsync.Action{zsync.ActionCreate, zsync.ActionUpdate, zsync.ActionNoop, zsync.ActionInvalid,
-		zsync.ActionManual, zsync.ActionError, zsync.ActionPrune, zsync.ActionPruneSkip} {
-		summary[a] = plan.Count(a)
+	summary := map[string]int{}
+	for _, a := range zsync.Actions {
+		summary[string(a)] = plan.Count(a)
 	}
+	summary["invalid"], summary["needs-manual"], summary["error"] = plan.Problems()
 	changes := plan.Changes
 	if changes == nil {
 		changes = []*zsync.Change{}
@@ -272,7 +272,7 @@ func writePlanJSON(w io.Writer, source string, plan *zsync.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(planJSON{
-		FormatVersion: 1, GeneratedAt: time.Now().UTC().Truncate(time.Second), Source: source,
+		FormatVersion: 2, GeneratedAt: time.Now().UTC().Truncate(time.Second), Source: source,
 		Summary: summary, Rows: plan.Rows, Owners: plan.Owners, Pages: plan.Pages,
 		Changes: changes, Prune: plan.Prune, Warnings: warnings,
 	})

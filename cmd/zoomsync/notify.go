@@ -46,8 +46,7 @@ func (n notifier) send(ctx context.Context, rec runRecord) {
 	p := notification{Run: rec.ID, Result: rec.Result, Summary: rec.Summary, Error: rec.Error}
 	if rec.report != nil {
 		for _, r := range rec.report.Results {
-			switch r.Outcome {
-			case zsync.OutcomeFailed, zsync.OutcomeInvalid, zsync.OutcomeManual:
+			if r.Attention() {
 				if len(p.Rows) < maxNotifiedRows {
 					r.Fields = nil
 					p.Rows = append(p.Rows, r)
@@ -98,9 +97,9 @@ func notificationText(p notification) string {
 		fmt.Fprintf(&b, "zoomsync run %s: %s", p.Run, p.Summary)
 	}
 	for _, r := range p.Rows {
-		fmt.Fprintf(&b, "\n• row %d %s: %s", r.Row, r.Key, r.Outcome)
-		if r.Message != "" {
-			msg := r.Message
+		fmt.Fprintf(&b, "\n• row %d %s: %s", r.Row, r.Key, r.Outcome())
+		if d := r.Detail(); d != "" {
+			msg := d
 			if len(msg) > 300 {
 				msg = msg[:297] + "..."
 			}

@@ -91,7 +91,7 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unsupported: ! emulator")
 	}
 	o := emulator.DefaultOptions()
-	o.RateLimit, o.Seed = 0, 7
+	o.RateLimit, o.Seed, o.Mode = 0, 7, emulator.ModeCollective
 	for _, a := range args {
 		k, v, _ := strings.Cut(a, "=")
 		var err error

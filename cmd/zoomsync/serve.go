@@ -152,8 +152,8 @@ func (o *runOutcome) fill(rec *runRecord) {
 	rec.report, rec.API = o.report, o.api
 	rec.Summary = o.report.Summary()
 	rec.Rows = map[string]int{}
-	for _, r := range o.report.Results {
-		rec.Rows[string(r.Outcome)]++
+	for i := range o.report.Results {
+		rec.Rows[o.report.Results[i].Outcome()]++
 	}
 	switch err := o.exit(); {
 	case err == nil:

@@ -259,7 +259,7 @@ serve: {schedule: "@every 1s"}
 func startEmulator(t *testing.T) *emulatortest.Server {
 	t.Helper()
 	o := emulator.DefaultOptions()
-	o.RateLimit = 0
+	o.RateLimit, o.Mode = 0, emulator.ModeCollective
 	return emulatortest.Start(t, o)
 }
 
@@ -417,7 +417,7 @@ func TestServeRejectsBadScheduleAsUsage(t *testing.T) {
 // complete and the process to exit 0.
 func TestServeProcessFinishesRunOnSIGTERM(t *testing.T) {
 	o := emulator.DefaultOptions()
-	o.RateLimit, o.Latency = 0, 150*time.Millisecond
+	o.RateLimit, o.Latency, o.Mode = 0, 150*time.Millisecond, emulator.ModeCollective
 	emu := emulatortest.Start(t, o)
 	srv := emu
 	var rows strings.Builder

@@ -16,11 +16,18 @@ import (
 //	GET  /_emulator/stats                          Stats plus "writes"
 //	POST /_emulator/reset-stats                    204
 //	POST /_emulator/faults                         JSON Fault → 204
+//	GET  /_emulator/knobs                          Knobs, every field set
+//	POST /_emulator/knobs                          JSON Knobs (fields to change) → 204
+//	POST /_emulator/commit-pending                 {"landed":N}
 //	POST /_emulator/expire-tokens                  204
 //	POST /_emulator/mode?mode=downgrade            204
 //	POST /_emulator/webapp/schedules?user_id=OWNER JSON WebAppPage → 201 page
+//	POST /_emulator/seed                           JSON Seed → 204
 //	GET  /_emulator/pages?user_id=&show_deleted=true
-//	     {"items":[page fields plus "owner", ...]}
+//	     {"items":[page fields plus "owner" and "kind", ...]}
+//
+// They answer loopback peers only (RemoteAddr), whatever address the
+// server binds; any other peer gets 403.
 const adminPrefix = "/_emulator/"
 
 // ValidationError is returned by CreateWebAppPage when a field is wrong.
@@ -41,13 +48,22 @@ func (v *ValidationError) Error() string {
 var ErrUnknownUser = errors.New("emulator: not a Scheduler user of this account")
 
 // CreateWebAppPage does what an admin does in the Zoom web app: it makes a
-// real All Hosts Available page (schedule_type "multiple", one availability
-// rule per host) owned by owner, whatever the Mode. The owner is one of the
-// hosts and is added when missing from Hosts (inferred). Each rule refers to
-// the host's default availability and carries its hours (inferred).
+// page owned by owner, whatever the Mode, with created_via "web". By
+// default it is a real All Hosts Available page (schedule_type "multiple",
+// one availability rule per host); WebAppPage.Kind asks for an Any Host
+// Available or a One to One page instead. The owner is one of the hosts and
+// is added when missing from Hosts (inferred, docs/zoom-api.md#multi-host-pages).
+// Without WebAppPage.Hours each rule refers to the host's default
+// availability and carries its hours (inferred, docs/zoom-api.md#users).
 func (e *Emulator) CreateWebAppPage(owner string, wp WebAppPage) (Page, error) {
+	return e.seedPage(owner, wp, CreatedViaWeb, false)
+}
+
+// seedPage makes a page as the web app does, marked created by via;
+// dupSlug allows a slug another page of owner has.
+func (e *Emulator) seedPage(owner string, wp WebAppPage, via string, dupSlug bool) (Page, error) {
 	e.mu.Lock()
-	rec, err := e.createWebApp(owner, wp)
+	rec, err := e.createWebApp(owner, wp, via, dupSlug)
 	var p Page
 	if err == nil {
 		p = rec.clone()
@@ -60,41 +76,63 @@ func (e *Emulator) CreateWebAppPage(owner string, wp WebAppPage) (Page, error) {
 	return p, nil
 }
 
-// createWebApp is CreateWebAppPage with e.mu held.
-func (e *Emulator) createWebApp(owner string, wp WebAppPage) (*record, error) {
+// createWebApp is seedPage with e.mu held.
+func (e *Emulator) createWebApp(owner string, wp WebAppPage, via string, dupSlug bool) (*record, error) {
 	u, ok := e.findUser(owner)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownUser, owner)
+	}
+	kind := wp.Kind
+	if kind == "" {
+		kind = KindAllHosts
+	}
+	if kind != KindAllHosts && kind != KindAnyHost && kind != KindOneToOne {
+		return nil, &ValidationError{[]fieldError{{"kind", fmt.Sprintf(
+			"kind %q: want %s, %s or %s.", kind, KindAllHosts, KindAnyHost, KindOneToOne)}}}
+	}
+	switch via {
+	case CreatedViaWeb, CreatedViaAPI:
+	default:
+		return nil, &ValidationError{[]fieldError{{"created_via", fmt.Sprintf(
+			"created_via %q: want %s or %s.", via, CreatedViaWeb, CreatedViaAPI)}}}
 	}
 	tz := wp.TimeZone
 	if tz == "" {
 		tz = defaultTimeZone
 	}
-	hosts := make([]string, 0, len(wp.Hosts)+1)
-	hasOwner := false
-	for _, h := range wp.Hosts {
-		h = normEmail(h)
-		hasOwner = hasOwner || h == u.email
-		hosts = append(hosts, h)
-	}
-	if !hasOwner {
-		hosts = append([]string{u.email}, hosts...)
+	hosts := []string{u.email}
+	if kind != KindOneToOne {
+		hosts = make([]string, 0, len(wp.Hosts)+1)
+		hasOwner := false
+		for _, h := range wp.Hosts {
+			h = normEmail(h)
+			hasOwner = hasOwner || h == u.email
+			hosts = append(hosts, h)
+		}
+		if !hasOwner {
+			hosts = append([]string{u.email}, hosts...)
+		}
 	}
 	rules := make([]ruleBody, len(hosts))
 	for i, h := range hosts {
-		id := availabilityID(h)
-		rules[i] = ruleBody{
-			AvailabilityID:     &id,
-			Email:              &hosts[i],
-			UseCustom:          new(false),
-			TimeZone:           &tz,
-			SegmentsRecurrence: weekToBody(defaultWeek()),
+		rules[i] = ruleBody{Email: &hosts[i], TimeZone: &tz}
+		if wp.Hours != nil {
+			rules[i].UseCustom = new(true)
+			rules[i].SegmentsRecurrence = weekToBody(wp.Hours)
+		} else {
+			rules[i].AvailabilityID = new(availabilityID(h))
+			rules[i].UseCustom = new(false)
+			rules[i].SegmentsRecurrence = weekToBody(defaultWeek())
 		}
+	}
+	typ := scheduleTypeMultiple
+	if kind == KindOneToOne {
+		typ = scheduleTypeOne
 	}
 	b := &scheduleBody{
 		Summary:              &wp.Summary,
 		TimeZone:             &tz,
-		ScheduleType:         new(scheduleTypeMultiple),
+		ScheduleType:         &typ,
 		AvailabilityOverride: new(true),
 		AvailabilityRules:    &rules,
 	}
@@ -104,11 +142,12 @@ func (e *Emulator) createWebApp(owner string, wp WebAppPage) (*record, error) {
 	if wp.Duration != 0 {
 		b.Duration = &wp.Duration
 	}
-	rec, errs := e.create(u, b, ModeCollective)
+	p, errs := e.build(u, b, ModeCollective, dupSlug)
 	if errs != nil {
 		return nil, &ValidationError{errs}
 	}
-	return rec, nil
+	p.Kind, p.CreatedVia = kind, via
+	return e.store(p), nil
 }
 
 func weekToBody(w *WeeklyHours) weekBody {
@@ -150,17 +189,22 @@ func (e *Emulator) Pages(owner string, showDeleted bool) []Page {
 func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	want := http.MethodPost
 	name := strings.TrimPrefix(r.URL.Path, adminPrefix)
-	if name == "stats" || name == "pages" {
+	if name == "stats" || name == "pages" || name == "knobs" && r.Method == http.MethodGet {
 		want = http.MethodGet
 	}
 	switch name {
-	case "stats", "reset-stats", "faults", "expire-tokens", "mode", "webapp/schedules", "pages":
+	case "stats", "reset-stats", "faults", "knobs", "commit-pending", "expire-tokens", "mode",
+		"webapp/schedules", "seed", "pages":
 	default:
 		writeCode(w, http.StatusNotFound, http.StatusNotFound, "Not Found.")
 		return
 	}
 	if r.Method != want {
-		methodNotAllowed(w, want)
+		allow := want
+		if name == "knobs" {
+			allow = "GET, POST"
+		}
+		methodNotAllowed(w, allow)
 		return
 	}
 	q := r.URL.Query()
@@ -182,13 +226,43 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		e.InjectFault(f)
 		writeNoContent(w)
+	case "knobs":
+		if r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, e.Knobs())
+			return
+		}
+		var k Knobs
+		if err := decodeStrict(r, &k); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid knobs: "+err.Error())
+			return
+		}
+		if err := e.SetKnobs(k); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeNoContent(w)
+	case "commit-pending":
+		writeJSON(w, http.StatusOK, struct {
+			Landed int `json:"landed"`
+		}{e.CommitPending()})
+	case "seed":
+		var sd Seed
+		if err := decodeStrict(r, &sd); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid seed: "+err.Error())
+			return
+		}
+		if err := e.Seed(sd); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeNoContent(w)
 	case "expire-tokens":
 		e.ExpireTokens()
 		writeNoContent(w)
 	case "mode":
 		m := Mode(q.Get("mode"))
-		if m != ModeCollective && m != ModeDowngrade {
-			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "mode must be collective or downgrade.")
+		if !validMode(m) {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "mode must be one of "+modeList()+".")
 			return
 		}
 		e.SetMode(m)
@@ -217,12 +291,13 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		deleted, _ := strconv.ParseBool(q.Get("show_deleted"))
 		pages := e.Pages(q.Get("user_id"), deleted)
 		type ownedPage struct {
-			Owner string `json:"owner"`
+			Owner string   `json:"owner"`
+			Kind  PageKind `json:"kind"`
 			Page
 		}
 		items := make([]ownedPage, len(pages))
 		for i, p := range pages {
-			items[i] = ownedPage{p.Owner, p}
+			items[i] = ownedPage{p.Owner, p.Kind, p}
 		}
 		writeJSON(w, http.StatusOK, struct {
 			Items []ownedPage `json:"items"`

@@ -19,7 +19,7 @@ func TestAdminEndpoints(t *testing.T) {
 
 	r := e.admin("GET", "/_emulator/stats", "")
 	wantJSON(t, r.body, `{"requests":{"POST /oauth/token":1,"POST /v2/scheduler/schedules":1},
-		"rate_limited":0,"injected_errors":0,"dropped_responses":0,"writes":1}`)
+		"rate_limited":0,"injected_errors":0,"dropped_responses":0,"late_commits":0,"writes":1}`)
 	if r := e.admin("POST", "/_emulator/reset-stats", ""); r.status != 204 {
 		t.Errorf("reset-stats: %d", r.status)
 	}

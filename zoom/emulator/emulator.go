@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,31 +13,62 @@ import (
 	"time"
 )
 
-// Mode decides what a multi-host create request turns into.
+// Mode decides what a multi-host create request turns into
+// (docs/zoom-api.md#multi-host-pages).
 type Mode string
 
 const (
-	// ModeCollective stores what the request asks for: schedule_type as sent
-	// and every availability rule.
-	ModeCollective Mode = "collective"
-	// ModeDowngrade does what users observe today: pool fields and
-	// schedule_type "multiple" are ignored and the page is One to One, owned
-	// by user_id, with only the owner's availability rule.
+	// ModeDowngrade, the default, does what admins observe today (observed,
+	// docs/zoom-api.md#multi-host-pages):
+	// pool fields and schedule_type "multiple" are ignored, and the page is
+	// One to One, owned by user_id, with only the owner's availability rule.
 	ModeDowngrade Mode = "downgrade"
+	// ModeCollective stores what the request asks for: schedule_type as sent
+	// and every availability rule, as an All Hosts Available page. Nobody has
+	// observed this on the live API (inferred,
+	// docs/zoom-api.md#multi-host-pages); it rehearses the day Zoom honours
+	// it.
+	ModeCollective Mode = "collective"
+	// ModeAnyHost stores an Any Host Available (round robin) page that reads
+	// back exactly like a collective one through list and GET; only the
+	// analytics report counts it differently (inferred,
+	// docs/zoom-api.md#analytics).
+	ModeAnyHost Mode = "anyhost"
 )
+
+// Modes lists the valid modes, the default first.
+var Modes = []Mode{ModeDowngrade, ModeCollective, ModeAnyHost}
+
+func validMode(m Mode) bool {
+	for _, v := range Modes {
+		if m == v {
+			return true
+		}
+	}
+	return false
+}
 
 // Options configures an Emulator. The zero value of a field means its
 // default (see DefaultOptions) unless its comment says otherwise.
 type Options struct {
 	// Accepted credentials. Empty fields take DefaultOptions' values.
 	AccountID, ClientID, ClientSecret string
-	// Mode is the multi-host behaviour; default ModeCollective.
+	// OtherApps are more apps of the same account: the token endpoint
+	// accepts their credentials too, and their requests count against the
+	// one account-wide rate limit, as another app's do on Zoom.
+	OtherApps []App
+	// Mode is the multi-host behaviour; default ModeDowngrade.
 	Mode Mode
 	// RateLimit is requests per second per account (token bucket with burst
 	// RateLimit and continuous refill); 0 means unlimited.
 	RateLimit int
-	// DailyLimit is requests per UTC day per account; 0 means none.
+	// DailyLimit is requests per UTC day per account; 0 means none. Past
+	// it, requests get 429 with X-RateLimit-Type Daily-limit and Retry-After
+	// as an ISO date (the next UTC midnight).
 	DailyLimit int
+	// RetryAfterHTTPDate makes the per-second 429s carry Retry-After as an
+	// HTTP date instead of a number of seconds.
+	RetryAfterHTTPDate bool
 	// Latency is added to every /v2 request; it ends early when the request's
 	// context does.
 	Latency time.Duration
@@ -46,6 +78,21 @@ type Options struct {
 	// DropPostRate is the share (0..1) of POST /v2/scheduler/schedules that
 	// are committed but whose connection is closed without a response.
 	DropPostRate float64
+	// LateCommit, if set, makes a create whose answer is dropped (by
+	// DropPostRate or a Drop fault) land this long after the request
+	// instead of at once: the client gives up before the page exists.
+	LateCommit time.Duration
+	// CommitDelay holds the answer of every successful write (POST, PATCH,
+	// DELETE of a schedule) this long after the change is stored. A client
+	// that gives up meanwhile gets nothing, and the change stands.
+	CommitDelay time.Duration
+	// ErrorAfterCommitRate is the share (0..1) of writes that are stored
+	// and then answered 500.
+	ErrorAfterCommitRate float64
+	// AnalyticsStatus, if set (400..599), is the status every
+	// GET /v2/scheduler/analytics answers, so that a client can be tested
+	// against a report it cannot read (403: missing scope; 404).
+	AnalyticsStatus int
 	// PageSizeMax caps page_size on lists; default 300.
 	PageSizeMax int
 	// TokenTTL is the life of an access token; default 1h.
@@ -53,6 +100,9 @@ type Options struct {
 	// StatePath, if set, is a JSON file loaded by New when it exists and saved
 	// (debounced, atomically) after changes and on Close and Flush.
 	StatePath string
+	// SeedPath, if set, is a seed file (see Seed) that New applies when the
+	// store starts empty: no StatePath, or no state file yet.
+	SeedPath string
 	// Seed makes fault randomness repeatable; 0 seeds from the clock.
 	Seed int64
 	// Now is the clock for updated times, token expiry and rate limits;
@@ -66,13 +116,18 @@ type Options struct {
 	AdminEmail string
 }
 
+// App is a Server-to-Server OAuth app's client credentials.
+type App struct {
+	ClientID, ClientSecret string
+}
+
 // DefaultOptions returns the options `zoomsync emulator` starts with.
 func DefaultOptions() Options {
 	return Options{
 		AccountID:    "emulator-account",
 		ClientID:     "emulator-client",
 		ClientSecret: "emulator-secret",
-		Mode:         ModeCollective,
+		Mode:         ModeDowngrade,
 		RateLimit:    30,
 		PageSizeMax:  300,
 		TokenTTL:     time.Hour,
@@ -109,17 +164,27 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	o.AdminEmail = normEmail(o.AdminEmail)
 	var errs []error
-	if o.Mode != ModeCollective && o.Mode != ModeDowngrade {
-		errs = append(errs, fmt.Errorf("mode %q: want %q or %q", o.Mode, ModeCollective, ModeDowngrade))
+	if !validMode(o.Mode) {
+		errs = append(errs, fmt.Errorf("mode %q: want %s", o.Mode, modeList()))
 	}
-	if o.RateLimit < 0 || o.DailyLimit < 0 || o.PageSizeMax < 0 || o.TokenTTL < 0 || o.Latency < 0 {
-		errs = append(errs, errors.New("rate limit, daily limit, page size, token TTL and latency must not be negative"))
+	if o.RateLimit < 0 || o.DailyLimit < 0 || o.PageSizeMax < 0 || o.TokenTTL < 0 || o.Latency < 0 ||
+		o.LateCommit < 0 || o.CommitDelay < 0 {
+		errs = append(errs, errors.New("rate limit, daily limit, page size, token TTL, latency, late commit and commit delay must not be negative"))
 	}
-	if o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropPostRate < 0 || o.DropPostRate > 1 {
-		errs = append(errs, errors.New("error rate and drop rate must be between 0 and 1"))
+	if !share(o.ErrorRate) || !share(o.DropPostRate) || !share(o.ErrorAfterCommitRate) {
+		errs = append(errs, errors.New("error rate, drop rate and error-after-commit rate must be between 0 and 1"))
+	}
+	if o.AnalyticsStatus != 0 && (o.AnalyticsStatus < 400 || o.AnalyticsStatus > 599) {
+		errs = append(errs, fmt.Errorf("analytics status %d: want 0 or an error status (400-599)", o.AnalyticsStatus))
 	}
 	if !validEmail(o.AdminEmail) {
 		errs = append(errs, fmt.Errorf("admin email %q is not an email address", o.AdminEmail))
+	}
+	for _, a := range o.OtherApps {
+		if a.ClientID == "" || a.ClientSecret == "" {
+			errs = append(errs, errors.New("every other app needs a client id and a client secret"))
+			break
+		}
 	}
 	for _, u := range o.Users {
 		if !validEmail(normEmail(u)) {
@@ -130,6 +195,16 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("emulator: %w", err)
 	}
 	return o, nil
+}
+
+func share(f float64) bool { return f >= 0 && f <= 1 }
+
+func modeList() string {
+	s := make([]string, len(Modes))
+	for i, m := range Modes {
+		s[i] = string(m)
+	}
+	return strings.Join(s, ", ")
 }
 
 // Emulator is an http.Handler that serves the emulated API. Create it with
@@ -145,11 +220,14 @@ type Emulator struct {
 	owners   map[string]*ownerIndex
 	users    map[string]*user  // by email
 	userIDs  map[string]string // user id → email
+	userList []*user           // in the order first seen
 	restrict bool              // only opts.Users are users
+	pending  []pendingCommit   // creates that land later
 
 	tokens  tokenStore
 	limiter *limiter
 	faults  faultQueue
+	knobs   knobSet
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -176,10 +254,11 @@ func New(opts Options) (*Emulator, error) {
 		userIDs:  map[string]string{},
 		restrict: len(o.Users) > 0,
 		tokens:   tokenStore{tokens: map[string]time.Time{}},
-		limiter:  newLimiter(o.RateLimit, o.DailyLimit),
+		limiter:  newLimiter(o.RateLimit, o.DailyLimit, o.RetryAfterHTTPDate),
 		faults:   faultQueue{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))},
 		stats:    Stats{Requests: map[string]int{}},
 	}
+	e.knobs.set(o)
 	e.addUser(o.AdminEmail)
 	for _, u := range o.Users {
 		e.addUser(normEmail(u))
@@ -188,13 +267,25 @@ func New(opts Options) (*Emulator, error) {
 		if err := e.load(); err != nil {
 			return nil, err
 		}
+	}
+	if o.SeedPath != "" && len(e.all) == 0 {
+		if err := e.seedFile(o.SeedPath); err != nil {
+			return nil, err
+		}
+	}
+	if o.StatePath != "" {
 		e.persist = newPersister(e)
+		if len(e.all) > 0 {
+			e.changed()
+		}
 	}
 	return e, nil
 }
 
-// Close stops background work and saves the state file, if any.
+// Close lands pending late commits, stops background work and saves the
+// state file, if any.
 func (e *Emulator) Close() error {
+	e.CommitPending()
 	if e.persist == nil {
 		return nil
 	}
@@ -209,12 +300,19 @@ func (e *Emulator) Flush() error {
 	return e.persist.save()
 }
 
-// SetMode switches the multi-host behaviour for later requests. A value
-// other than ModeDowngrade behaves as ModeCollective.
+// SetMode switches the multi-host behaviour for later requests. An unknown
+// mode behaves as ModeCollective; SetKnobs rejects it.
 func (e *Emulator) SetMode(m Mode) {
 	e.mu.Lock()
 	e.mode = m
 	e.mu.Unlock()
+}
+
+// Mode returns the current multi-host behaviour.
+func (e *Emulator) Mode() Mode {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.mode
 }
 
 func (e *Emulator) now() time.Time { return e.opts.Now() }
@@ -233,6 +331,8 @@ type Stats struct {
 	InjectedErrors int `json:"injected_errors"`
 	// DroppedResponses counts requests whose connection was closed unanswered.
 	DroppedResponses int `json:"dropped_responses"`
+	// LateCommits counts creates that landed after their answer was dropped.
+	LateCommits int `json:"late_commits"`
 }
 
 // Route patterns, as used in Stats.Requests keys.
@@ -242,6 +342,8 @@ const (
 	routeSchedule  = "/v2/scheduler/schedules/{scheduleId}"
 	routeAvail     = "/v2/scheduler/availability"
 	routeUser      = "/v2/scheduler/users/{userId}"
+	routeAnalytics = "/v2/scheduler/analytics"
+	routeUsers     = "/v2/users"
 )
 
 // Writes returns how many POST, PATCH and DELETE requests reached the
@@ -299,6 +401,16 @@ func route(method, path string) (pattern, param string, h apiHandler, allow stri
 			return path, "", (*Emulator).listAvailability, ""
 		}
 		return path, "", nil, "GET"
+	case routeAnalytics:
+		if method == http.MethodGet {
+			return path, "", (*Emulator).analytics, ""
+		}
+		return path, "", nil, "GET"
+	case routeUsers:
+		if method == http.MethodGet {
+			return path, "", (*Emulator).listUsers, ""
+		}
+		return path, "", nil, "GET"
 	}
 	if id, ok := pathParam(path, routeSchedules+"/"); ok {
 		switch method {
@@ -330,19 +442,33 @@ func pathParam(path, prefix string) (string, bool) {
 }
 
 // ServeHTTP routes the OAuth token endpoint, the /v2 API and the admin
-// endpoints under /_emulator/.
+// endpoints under /_emulator/, which answer loopback peers only.
 //
-// A /v2 request goes through, in order: counting in Stats, authentication,
-// the rate limiter, Options.Latency, scripted faults or the random
-// ErrorRate, then its handler.
+// A /v2 request goes through, in order: counting in Stats, the rate-limit
+// headers, authentication, the rate limiter, Options.Latency, scripted
+// faults or the random ones, then its handler.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		if !loopbackPeer(r.RemoteAddr) {
+			writeCode(w, http.StatusForbidden, http.StatusForbidden,
+				"The emulator's admin endpoints answer loopback clients only.")
+			return
+		}
 		e.serveAdmin(w, r)
 		return
+	}
+	api := strings.HasPrefix(r.URL.Path, "/v2/")
+	if api {
+		// Every /v2 answer carries the rate-limit headers (documented,
+		// docs/zoom-api.md#rate-limits-and-errors).
+		setRateHeaders(w.Header(), r.URL.Path)
 	}
 	pattern, param, h, allow := route(r.Method, r.URL.Path)
 	if pattern == "" {
 		e.count(func(s *Stats) { s.Requests[r.Method+" (unknown)"]++ })
+		if api {
+			e.limiter.peek(w.Header(), e.now())
+		}
 		writeCode(w, http.StatusNotFound, http.StatusNotFound, "Not Found.")
 		return
 	}
@@ -356,10 +482,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h == nil {
+		e.limiter.peek(w.Header(), e.now())
 		methodNotAllowed(w, allow)
 		return
 	}
-	setRateHeaders(w.Header())
 	if !e.authorize(w, r) {
 		return
 	}
@@ -367,7 +493,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.count(func(s *Stats) { s.RateLimited++ })
 		return
 	}
-	if d := e.opts.Latency; d > 0 {
+	if d := e.knobs.get().latency; d > 0 {
 		// Read the body first: only then does net/http notice a client that
 		// gives up, and cancel the request's context.
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -375,15 +501,23 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if !wait(r.Context(), d) {
 			return
 		}
 	}
 	e.serveWithFaults(w, r, h, param)
+}
+
+// wait sleeps d or until ctx is done; it reports whether d passed.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {

@@ -44,10 +44,11 @@ type env struct {
 	token string
 }
 
-// testOptions are DefaultOptions without a rate limit, with a fixed clock
-// and seed.
+// testOptions are DefaultOptions in collective mode without a rate limit,
+// with a fixed clock and seed. Tests of the other modes say so.
 func testOptions(c *fakeClock) Options {
 	o := DefaultOptions()
+	o.Mode = ModeCollective
 	o.RateLimit = 0
 	o.Seed = 1
 	o.Now = c.Now

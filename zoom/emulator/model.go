@@ -39,11 +39,45 @@ type Page struct {
 	Creator              Person             `json:"creator"`
 	Organizer            Person             `json:"organizer"`
 	Updated              string             `json:"updated"`
+	// CreatedVia is "api" for a page made through POST and "web" for one
+	// made in the web app (documented in the changelog for list responses;
+	// the values are inferred, docs/zoom-api.md#schedule-fields).
+	CreatedVia string `json:"created_via,omitempty"`
 
 	// Owner is the email of the user whose page this is (the user_id it was
 	// created for). Zoom does not return it as such, so it is not marshalled.
 	Owner string `json:"-"`
+	// Kind is what the page really is. Zoom's schedule fields cannot tell an
+	// All Hosts Available page from an Any Host Available one; only the
+	// analytics report counts them apart (inferred,
+	// docs/zoom-api.md#multi-host-pages), so Kind is not marshalled either.
+	Kind PageKind `json:"-"`
 }
+
+// PageKind is a page's type as the analytics report counts it. The values
+// are the report's field names (documented, docs/zoom-api.md#analytics).
+type PageKind string
+
+const (
+	KindOneToOne PageKind = "one_to_one"
+	KindAllHosts PageKind = "all_host_available"
+	KindAnyHost  PageKind = "any_host_available"
+)
+
+// kindOf is the kind a page of schedule_type t has when nothing else is
+// known: "multiple" reads as All Hosts Available.
+func kindOf(t string) PageKind {
+	if t == scheduleTypeMultiple {
+		return KindAllHosts
+	}
+	return KindOneToOne
+}
+
+// Values of created_via (inferred, docs/zoom-api.md#schedule-fields).
+const (
+	CreatedViaAPI = "api"
+	CreatedViaWeb = "web"
+)
 
 // Schedule types and statuses as Zoom spells them.
 const (
@@ -133,14 +167,20 @@ type CustomField struct {
 	AnswerChoices []string `json:"answer_choices,omitempty"`
 }
 
-// WebAppPage is what an admin fills in when making an All Hosts Available
-// page in the Zoom web app (see Emulator.CreateWebAppPage).
+// WebAppPage is what an admin fills in when making a page in the Zoom web
+// app (see Emulator.CreateWebAppPage).
 type WebAppPage struct {
 	Summary  string   `json:"summary"`
 	Slug     string   `json:"slug,omitempty"`
 	Hosts    []string `json:"hosts"`
 	Duration int      `json:"duration,omitempty"`
 	TimeZone string   `json:"time_zone,omitempty"`
+	// Kind is the page type picked in the web app; default
+	// KindAllHosts. A KindOneToOne page has the owner as its only host.
+	Kind PageKind `json:"kind,omitempty"`
+	// Hours, if set, are every host's custom weekly hours; otherwise each
+	// host's rule refers to the host's default availability.
+	Hours *WeeklyHours `json:"hours,omitempty"`
 }
 
 // record is a stored page with its marshalled form, kept up to date on every
@@ -166,7 +206,7 @@ func (r *record) clone() Page {
 	if err := json.Unmarshal(r.raw, &p); err != nil {
 		panic("emulator: unmarshal page: " + err.Error())
 	}
-	p.Owner = r.page.Owner
+	p.Owner, p.Kind = r.page.Owner, r.page.Kind
 	return p
 }
 

@@ -49,12 +49,13 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, _ string) 
 		writeOAuthError(w, 4706, "Client ID or client secret is missing.", "invalid_request")
 		return
 	}
-	if !credentialOK(id, e.opts.ClientID) || !credentialOK(secret, e.opts.ClientSecret) {
+	if !e.knownApp(id, secret) {
 		writeOAuthError(w, 4702, "Invalid client_id or client_secret", "invalid_client")
 		return
 	}
-	// Inferred: Zoom's table has no code for a bad account_id; these answer
-	// 400 invalid_request with a reason that says what is wrong.
+	// Inferred (docs/zoom-api.md#auth): Zoom's table has no code for a bad
+	// account_id; these answer 400 invalid_request with a reason that says
+	// what is wrong.
 	switch acct := r.Form.Get("account_id"); {
 	case acct == "":
 		writeOAuthError(w, 4706, "Missing account_id.", "invalid_request")
@@ -87,6 +88,16 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, _ string) 
 		Scope       string `json:"scope"`
 		APIURL      string `json:"api_url"`
 	}{token, "bearer", int(e.opts.TokenTTL / time.Second), tokenScope, scheme + "://" + r.Host})
+}
+
+// knownApp reports whether id and secret are the credentials of one of the
+// account's apps.
+func (e *Emulator) knownApp(id, secret string) bool {
+	ok := credentialOK(id, e.opts.ClientID) && credentialOK(secret, e.opts.ClientSecret)
+	for _, a := range e.opts.OtherApps {
+		ok = ok || credentialOK(id, a.ClientID) && credentialOK(secret, a.ClientSecret)
+	}
+	return ok
 }
 
 // credentialOK compares a client credential in constant time. RFC 6749

@@ -14,26 +14,52 @@ const (
 )
 
 // limiter is the account's rate limit: a token bucket (burst = rate,
-// continuous refill) and an optional count per UTC day. The emulator serves
-// one account, so there is one limiter. A rejected request consumes nothing.
+// continuous refill) and an optional count per UTC day. Zoom's limits are
+// per account, shared by every app and token of it (documented,
+// docs/zoom-api.md#rate-limits-and-errors); the emulator serves one account,
+// so there is one limiter, whatever token or client credentials a request
+// carries. One bucket for every category is a simplification (inferred).
+// A rejected request consumes nothing.
 type limiter struct {
-	mu     sync.Mutex
-	rate   int // per second; 0 = unlimited
-	daily  int // per UTC day; 0 = none
-	tokens float64
-	last   time.Time
-	day    string // UTC date of used
-	used   int
+	mu       sync.Mutex
+	rate     int  // per second; 0 = unlimited
+	daily    int  // per UTC day; 0 = none
+	httpDate bool // Retry-After of per-second 429s as an HTTP date
+	tokens   float64
+	last     time.Time
+	day      string // UTC date of used
+	used     int
 }
 
-func newLimiter(rate, daily int) *limiter {
-	return &limiter{rate: rate, daily: daily, tokens: float64(rate)}
+func newLimiter(rate, daily int, httpDate bool) *limiter {
+	return &limiter{rate: rate, daily: daily, httpDate: httpDate, tokens: float64(rate)}
+}
+
+func (l *limiter) settings() (rate, daily int, httpDate bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rate, l.daily, l.httpDate
+}
+
+// set changes the limits; a new rate starts with a full bucket.
+func (l *limiter) set(rate, daily int, httpDate bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if rate != l.rate {
+		l.tokens = float64(rate)
+	}
+	l.rate, l.daily, l.httpDate = rate, daily, httpDate
 }
 
 // setRateHeaders sets the headers every /v2 answer carries; the limiter
-// adds the numbers.
-func setRateHeaders(h http.Header) {
-	h.Set("X-RateLimit-Category", "Light")
+// adds the numbers. The Scheduler endpoints are LIGHT (documented); the
+// Users list is MEDIUM (inferred), docs/zoom-api.md#rate-limits-and-errors.
+func setRateHeaders(h http.Header, path string) {
+	category := "Light"
+	if path == routeUsers {
+		category = "Medium"
+	}
+	h.Set("X-RateLimit-Category", category)
 	h.Set("X-RateLimit-Type", "QPS")
 }
 
@@ -57,7 +83,8 @@ func (l *limiter) advance(now time.Time) {
 }
 
 // headers sets Limit and Remaining; l.mu is held. Without a per-second limit
-// the daily one is shown (inferred); without either, no numbers are sent.
+// the daily one is shown; without either, no numbers are sent (inferred,
+// docs/zoom-api.md#rate-limits-and-errors).
 func (l *limiter) headers(h http.Header) {
 	switch {
 	case l.rate > 0:
@@ -99,7 +126,18 @@ func (l *limiter) allow(w http.ResponseWriter, now time.Time) bool {
 			wait := math.Ceil((1 - l.tokens) / float64(l.rate))
 			h.Set("X-RateLimit-Limit", strconv.Itoa(l.rate))
 			h.Set("X-RateLimit-Remaining", "0")
-			h.Set("Retry-After", strconv.Itoa(max(1, int(wait))))
+			secs := max(1, int(wait))
+			if l.httpDate {
+				// An HTTP date has whole seconds: round up so that it is
+				// never earlier than the wait.
+				at := now.Add(time.Duration(secs) * time.Second)
+				if t := at.Truncate(time.Second); t.Before(at) {
+					at = t.Add(time.Second)
+				}
+				h.Set("Retry-After", at.UTC().Format(http.TimeFormat))
+			} else {
+				h.Set("Retry-After", strconv.Itoa(secs))
+			}
 			writeCode(w, http.StatusTooManyRequests, http.StatusTooManyRequests, msgQPSLimit)
 			return false
 		}

@@ -5,12 +5,14 @@ import (
 	"net/http"
 )
 
-// Zoom answers two error shapes and the emulator uses both:
+// Zoom answers two error shapes and the emulator uses both
+// (docs/zoom-api.md#rate-limits-and-errors):
 //   - the code shape {"code":N,"message":"..."} (plus "errors" for code 300)
-//     for auth, rate limits, validation ranges, 403, 5xx and routing;
+//     for auth, rate limits, validation ranges, 403, 5xx and routing
+//     (documented);
 //   - the scheduler shape {"error":{"message":"...","errors":[...]}} for the
-//     observed json-validation quirks and, by inference, for 404s of a
-//     schedule.
+//     json-validation quirks (observed) and for 404s of a schedule
+//     (inferred).
 
 // fieldError is one entry of an "errors" list.
 type fieldError struct {

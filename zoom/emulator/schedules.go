@@ -28,7 +28,8 @@ func missTimeAnswer(w http.ResponseWriter) {
 	writeSchedulerError(w, http.StatusBadRequest, "Miss time fields.", nil)
 }
 
-// defaultPageSize is used without page_size (inferred: Zoom's usual default).
+// defaultPageSize is used without page_size (inferred: Zoom's usual
+// default, docs/zoom-api.md#pagination).
 const defaultPageSize = 30
 
 // showDeleted reads the show_deleted query parameter.
@@ -50,16 +51,10 @@ func showDeleted(r *http.Request) (bool, []fieldError) {
 // so a token stays valid.
 func (e *Emulator) paginate(r *http.Request, kind, owner string, n int, keep func(int) bool) (idx []int, next string, errs []fieldError) {
 	q := r.URL.Query()
-	size := min(defaultPageSize, e.opts.PageSizeMax)
-	if s := q.Get("page_size"); s != "" {
-		v, err := strconv.Atoi(s)
-		switch {
-		case err != nil || v < 0:
-			errs = append(errs, fieldError{"page_size", "page_size must be a whole number from 1 to " +
-				strconv.Itoa(e.opts.PageSizeMax) + "."})
-		case v > 0:
-			size = min(v, e.opts.PageSizeMax)
-		}
+	size := e.pageSize(r)
+	if size < 0 {
+		errs = append(errs, fieldError{"page_size", "page_size must be a whole number from 1 to " +
+			strconv.Itoa(e.opts.PageSizeMax) + "."})
 	}
 	start := 0
 	if t := q.Get("next_page_token"); t != "" {
@@ -86,6 +81,22 @@ func (e *Emulator) paginate(r *http.Request, kind, owner string, n int, keep fun
 	return idx, "", nil
 }
 
+// pageSize is the page size r asks for, capped at Options.PageSizeMax;
+// -1 when page_size is not a whole number (0 means the default).
+func (e *Emulator) pageSize(r *http.Request) int {
+	size := min(defaultPageSize, e.opts.PageSizeMax)
+	if s := r.URL.Query().Get("page_size"); s != "" {
+		v, err := strconv.Atoi(s)
+		switch {
+		case err != nil || v < 0:
+			return -1
+		case v > 0:
+			size = min(v, e.opts.PageSizeMax)
+		}
+	}
+	return size
+}
+
 func encodePageToken(kind, owner string, i int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + owner + "\x00" + strconv.Itoa(i)))
 }
@@ -108,7 +119,8 @@ func decodePageToken(t, kind, owner string, n int) (int, bool) {
 
 // listSchedules is GET /v2/scheduler/schedules: the acting user's pages in
 // creation order; cancelled ones only with show_deleted=true. from, to and
-// time_zone are ignored (inferred: they filter events, not pages).
+// time_zone are ignored (inferred: they filter events, not pages;
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {
@@ -145,8 +157,9 @@ func (e *Emulator) listSchedules(w http.ResponseWriter, r *http.Request, _ strin
 	writeRaw(w, http.StatusOK, body.Bytes())
 }
 
-// lookup finds owner's page by schedule id or, as observed, by slug. Another
-// user's page is not found (observed under S2S). e.mu is held.
+// lookup finds owner's page by schedule id or by slug (observed). Another
+// user's page is not found (observed under S2S, docs/zoom-api.md#endpoints).
+// e.mu is held.
 func (e *Emulator) lookup(owner, ref string, withCancelled bool) *record {
 	if rec, ok := e.byID[ref]; ok {
 		if rec.page.Owner != owner || rec.cancelled() && !withCancelled {
@@ -172,7 +185,8 @@ func (e *Emulator) lookup(owner, ref string, withCancelled bool) *record {
 }
 
 // getSchedule is GET /v2/scheduler/schedules/{scheduleId}; a cancelled page
-// is found only with show_deleted=true (inferred from the list).
+// is found only with show_deleted=true (inferred from the list,
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) getSchedule(w http.ResponseWriter, r *http.Request, ref string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {
@@ -196,7 +210,9 @@ func (e *Emulator) getSchedule(w http.ResponseWriter, r *http.Request, ref strin
 	writeRaw(w, http.StatusOK, raw)
 }
 
-// createSchedule is POST /v2/scheduler/schedules: 201 with the stored page.
+// createSchedule is POST /v2/scheduler/schedules: 201 with the stored page
+// (documented, docs/zoom-api.md#endpoints). A late commit (see
+// Options.LateCommit) stores the page later and the answer is dropped.
 func (e *Emulator) createSchedule(w http.ResponseWriter, r *http.Request, _ string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {
@@ -215,26 +231,44 @@ func (e *Emulator) createSchedule(w http.ResponseWriter, r *http.Request, _ stri
 		return
 	}
 	e.mu.Lock()
-	rec, errs := e.create(u, b, e.mode)
+	p, errs := e.build(u, b, e.mode, false)
 	var raw []byte
-	if rec != nil {
-		raw = rec.raw
+	late := lateCommitFrom(r.Context())
+	if errs == nil {
+		if late > 0 {
+			e.deferCommit(p, late)
+			raw, _ = json.Marshal(p)
+		} else {
+			raw = e.store(p).raw
+		}
 	}
 	e.mu.Unlock()
 	if errs != nil {
 		writeValidation(w, errs)
 		return
 	}
-	e.changed()
+	if late == 0 {
+		e.changed()
+	}
 	writeRaw(w, http.StatusCreated, raw)
 }
 
-// create validates b, fills in Zoom's defaults and stores the page for
-// owner; e.mu is held.
+// create validates b and stores the page for owner; e.mu is held.
 func (e *Emulator) create(owner *user, b *scheduleBody, mode Mode) (*record, []fieldError) {
+	p, errs := e.build(owner, b, mode, false)
+	if errs != nil {
+		return nil, errs
+	}
+	return e.store(p), nil
+}
+
+// build validates b and fills in Zoom's defaults for a page of owner made
+// through the API, without storing it; e.mu is held. dupSlug allows a slug
+// another live page of owner has.
+func (e *Emulator) build(owner *user, b *scheduleBody, mode Mode, dupSlug bool) (Page, []fieldError) {
 	p := Page{
-		Duration:             30, // inferred
-		StartTimeIncrement:   30, // inferred
+		Duration:             30, // inferred, docs/zoom-api.md#schedule-fields
+		StartTimeIncrement:   30, // inferred, docs/zoom-api.md#schedule-fields
 		Capacity:             1,
 		ScheduleType:         scheduleTypeOne,
 		AddOnType:            "zoomMeeting",
@@ -243,16 +277,17 @@ func (e *Emulator) create(owner *user, b *scheduleBody, mode Mode) (*record, []f
 		Active:               true,
 		Status:               statusConfirmed,
 		Owner:                owner.email,
+		CreatedVia:           CreatedViaAPI,
 	}
 	v := &validator{}
 	e.applyBody(v, &p, b, owner, true)
-	if p.Slug != "" && e.slugTaken(owner.email, p.Slug, nil) {
+	if p.Slug != "" && !dupSlug && e.slugTaken(owner.email, p.Slug, nil) {
 		v.add("slug", "The slug %q is already used by another schedule of this user.", p.Slug)
 	}
 	if v.errs != nil {
-		return nil, v.errs
+		return Page{}, v.errs
 	}
-	if b.TimeZone == nil { // inferred default
+	if b.TimeZone == nil { // inferred, docs/zoom-api.md#schedule-fields
 		p.TimeZone = defaultTimeZone
 		if len(p.AvailabilityRules) > 0 && p.AvailabilityRules[0].TimeZone != "" {
 			p.TimeZone = p.AvailabilityRules[0].TimeZone
@@ -261,25 +296,49 @@ func (e *Emulator) create(owner *user, b *scheduleBody, mode Mode) (*record, []f
 	if p.Slug == "" {
 		p.Slug = e.generateSlug(owner.email, p.Summary)
 	}
-	if mode == ModeDowngrade {
+	switch mode {
+	case ModeDowngrade:
+		// Observed, docs/zoom-api.md#multi-host-pages: the pool fields and
+		// schedule_type "multiple" are ignored; the page is One to One.
 		p.ScheduleType = scheduleTypeOne
 		p.AvailabilityRules = ownerRule(p.AvailabilityRules, owner.email)
+		p.Kind = KindOneToOne
+	case ModeAnyHost:
+		// Inferred, docs/zoom-api.md#multi-host-pages: stored as asked but
+		// as round robin; it reads back like an All Hosts Available page.
+		p.Kind = kindOf(p.ScheduleType)
+		if p.Kind == KindAllHosts {
+			p.Kind = KindAnyHost
+		}
+	default:
+		p.Kind = kindOf(p.ScheduleType)
 	}
 	fillRuleZones(&p)
 	person := Person{Self: true, DisplayName: owner.displayName, Email: owner.email}
 	p.Creator, p.Organizer = person, person
 	p.SchedulingURL = schedulingURL(owner, p.Slug)
 	p.Updated = e.stamp()
+	p.ScheduleID = e.newID()
+	return p, nil
+}
+
+// newID is a schedule id no page has: 26 of [a-z2-7] like Zoom's
+// (documented, docs/zoom-api.md#schedule-fields); e.mu is held.
+func (e *Emulator) newID() string {
 	for {
-		p.ScheduleID = strings.ToLower(rand.Text()) // 26 of [a-z2-7]
-		if _, dup := e.byID[p.ScheduleID]; !dup {
-			break
+		id := strings.ToLower(rand.Text())
+		if _, dup := e.byID[id]; !dup {
+			return id
 		}
 	}
+}
+
+// store indexes a built page; e.mu is held.
+func (e *Emulator) store(p Page) *record {
 	rec := &record{}
 	rec.set(p)
 	e.index(rec)
-	return rec, nil
+	return rec
 }
 
 // ownerRule is what downgrade mode keeps: the owner's rule, or the first
@@ -298,7 +357,8 @@ func ownerRule(rules []AvailabilityRule, owner string) []AvailabilityRule {
 	return []AvailabilityRule{r}
 }
 
-// fillRuleZones gives rules without a time zone the page's (inferred).
+// fillRuleZones gives rules without a time zone the page's (inferred,
+// docs/zoom-api.md#schedule-fields).
 func fillRuleZones(p *Page) {
 	for i := range p.AvailabilityRules {
 		if p.AvailabilityRules[i].TimeZone == "" {
@@ -327,8 +387,8 @@ func (e *Emulator) index(rec *record) {
 		e.owners[p.Owner] = oi
 	}
 	oi.pages = append(oi.pages, rec)
-	if !rec.cancelled() {
-		oi.bySlug[slugKey(p.Slug)] = rec
+	if k := slugKey(p.Slug); !rec.cancelled() && oi.bySlug[k] == nil {
+		oi.bySlug[k] = rec
 	}
 }
 
@@ -394,7 +454,8 @@ func (e *Emulator) patchSchedule(w http.ResponseWriter, r *http.Request, ref str
 }
 
 // patch applies b to owner's page ref, or returns the error answer; e.mu is
-// held. The page must exist before its body is judged (inferred).
+// held. The page must exist before its body is judged (inferred,
+// docs/zoom-api.md#endpoints).
 func (e *Emulator) patch(owner *user, ref string, b *scheduleBody, jerrs []fieldError) answer {
 	rec := e.lookup(owner.email, ref, false)
 	if rec == nil {
@@ -433,7 +494,7 @@ func (e *Emulator) patch(owner *user, ref string, b *scheduleBody, jerrs []field
 
 // knownHosts is what downgrade mode keeps of new rules: those of hosts
 // already on the page, since the API cannot add hosts. If none is left the
-// old rules stay (inferred).
+// old rules stay (inferred, docs/zoom-api.md#multi-host-pages).
 func knownHosts(rules, old []AvailabilityRule) []AvailabilityRule {
 	var kept []AvailabilityRule
 	for _, r := range rules {
@@ -451,21 +512,32 @@ func knownHosts(rules, old []AvailabilityRule) []AvailabilityRule {
 }
 
 // replace stores p as rec's page and keeps the slug index right; e.mu is
-// held.
+// held. Two live pages can share a slug after a late commit or a seed; the
+// index then names the older one, and the other takes its place when it
+// goes.
 func (e *Emulator) replace(rec *record, p Page) {
 	oi := e.owners[p.Owner]
-	if k := slugKey(rec.page.Slug); oi.bySlug[k] == rec {
-		delete(oi.bySlug, k)
+	old := slugKey(rec.page.Slug)
+	if oi.bySlug[old] == rec {
+		delete(oi.bySlug, old)
 	}
 	rec.set(p)
-	if !rec.cancelled() {
-		oi.bySlug[slugKey(p.Slug)] = rec
+	if k := slugKey(p.Slug); !rec.cancelled() && oi.bySlug[k] == nil {
+		oi.bySlug[k] = rec
+	}
+	if oi.bySlug[old] == nil {
+		for _, other := range oi.pages {
+			if !other.cancelled() && slugKey(other.page.Slug) == old {
+				oi.bySlug[old] = other
+				break
+			}
+		}
 	}
 }
 
 // deleteSchedule is DELETE /v2/scheduler/schedules/{scheduleId}: a soft
 // delete (status cancelled, slug free again), 204 with an empty body. It
-// also bumps updated (inferred).
+// also bumps updated (inferred, docs/zoom-api.md#endpoints).
 func (e *Emulator) deleteSchedule(w http.ResponseWriter, r *http.Request, ref string) {
 	u, ok := e.actingUser(w, r)
 	if !ok {

@@ -68,7 +68,8 @@ func TestCreateCollective(t *testing.T) {
 		"scheduling_url": "https://scheduler.zoom.us/owner/team-alpha",
 		"creator": {"self": true, "display_name": "Owner", "email": "owner@example.com"},
 		"organizer": {"self": true, "display_name": "Owner", "email": "owner@example.com"},
-		"updated": "2026-11-23T10:00:00.123Z"
+		"updated": "2026-11-23T10:00:00.123Z",
+		"created_via": "api"
 	}`
 	wantJSON(t, r.body, want)
 	for _, k := range []string{"pooling_type", "user_pools", "attendees"} {

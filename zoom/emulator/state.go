@@ -12,20 +12,26 @@ import (
 	"time"
 )
 
-// The state file holds every page with its owner, in creation order:
+// The state file holds the account's users in the order first seen and
+// every page with its owner and kind, in creation order:
 //
-//	{"version":1,"pages":[{"owner":"a@example.com","page":{...}}, ...]}
+//	{"version":1,"users":["admin@example.com", ...],
+//	 "pages":[{"owner":"a@example.com","kind":"one_to_one","page":{...}}, ...]}
 //
-// Tokens, stats, faults and the mode are not saved.
+// "page" is the body GET returns. Without "kind" a page's kind follows its
+// schedule_type; "users" may be left out. Tokens, stats, faults, knobs and
+// the mode are not saved; pending late commits land before the last save.
 const stateVersion = 1
 
 type stateFile struct {
 	Version int         `json:"version"`
+	Users   []string    `json:"users,omitempty"`
 	Pages   []statePage `json:"pages"`
 }
 
 type statePage struct {
 	Owner string          `json:"owner"`
+	Kind  PageKind        `json:"kind,omitempty"`
 	Page  json.RawMessage `json:"page"`
 }
 
@@ -101,9 +107,12 @@ func (p *persister) save() error {
 
 func (e *Emulator) snapshot() []byte {
 	e.mu.Lock()
-	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all))}
+	sf := stateFile{Version: stateVersion, Pages: make([]statePage, len(e.all)), Users: make([]string, len(e.userList))}
+	for i, u := range e.userList {
+		sf.Users[i] = u.email
+	}
 	for i, rec := range e.all {
-		sf.Pages[i] = statePage{Owner: rec.page.Owner, Page: rec.raw}
+		sf.Pages[i] = statePage{Owner: rec.page.Owner, Kind: rec.page.Kind, Page: rec.raw}
 	}
 	e.mu.Unlock()
 	var buf bytes.Buffer
@@ -162,12 +171,23 @@ func (e *Emulator) load() error {
 	if sf.Version != stateVersion {
 		return corrupt("version %d, want %d", sf.Version, stateVersion)
 	}
+	for _, u := range sf.Users {
+		email := normEmail(u)
+		if !validEmail(email) {
+			return corrupt("user %q is not an email", u)
+		}
+		e.addUser(email)
+	}
 	for i, sp := range sf.Pages {
 		var p Page
 		if err := json.Unmarshal(sp.Page, &p); err != nil {
 			return corrupt("page %d: %v", i, err)
 		}
 		p.Owner = normEmail(sp.Owner)
+		p.Kind = sp.Kind
+		if p.Kind == "" {
+			p.Kind = kindOf(p.ScheduleType)
+		}
 		switch {
 		case !validEmail(p.Owner):
 			return corrupt("page %d: owner %q is not an email", i, sp.Owner)
@@ -175,9 +195,11 @@ func (e *Emulator) load() error {
 			return corrupt("page %d: missing or duplicate schedule_id %q", i, p.ScheduleID)
 		case p.Slug == "":
 			return corrupt("page %d: missing slug", i)
-		case p.Status != statusCancelled && e.slugTaken(p.Owner, p.Slug, nil):
-			return corrupt("page %d: slug %q used twice", i, p.Slug)
+		case p.Kind != KindAllHosts && p.Kind != KindAnyHost && p.Kind != KindOneToOne:
+			return corrupt("page %d: unknown kind %q", i, p.Kind)
 		}
+		// Two live pages of one owner may share a slug: a late commit can
+		// make them.
 		if !e.restrict { // so that their user ids resolve again
 			e.addUser(p.Owner)
 			for _, r := range p.AvailabilityRules {

@@ -106,6 +106,11 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		"error rate": {ErrorRate: 2},
 		"user":       {Users: []string{"not an email"}},
 		"negative":   {RateLimit: -1},
+		"late":       {LateCommit: -1},
+		"delay":      {CommitDelay: -1},
+		"after rate": {ErrorAfterCommitRate: 1.5},
+		"analytics":  {AnalyticsStatus: 302},
+		"other app":  {OtherApps: []App{{ClientID: "x"}}},
 	} {
 		if _, err := New(o); err == nil {
 			t.Errorf("%s: New accepted %+v", name, o)

@@ -10,11 +10,13 @@ import (
 	"unicode"
 )
 
-// Inferred: a user's default time zone and weekly hours.
+// A user's default time zone and weekly hours (inferred,
+// docs/zoom-api.md#users).
 const defaultTimeZone = "America/Los_Angeles"
 
 // user is a Scheduler user of the account. Everything but the email is
-// derived from it (inferred), so it is stable across restarts.
+// derived from it (inferred, docs/zoom-api.md#users), so it is stable
+// across restarts.
 type user struct {
 	id, email, slug, displayName string
 }
@@ -66,7 +68,8 @@ func availabilityID(email string) string {
 	return strings.ToLower(base32.StdEncoding.EncodeToString(hashText("availability:", email)))[:26]
 }
 
-// defaultWeek is every user's default availability (inferred).
+// defaultWeek is every user's default availability (inferred,
+// docs/zoom-api.md#users).
 func defaultWeek() *WeeklyHours {
 	day := func() []TimeRange { return []TimeRange{{Start: "09:00", End: "17:00"}} }
 	return &WeeklyHours{Mon: day(), Tue: day(), Wed: day(), Thu: day(), Fri: day()}
@@ -81,6 +84,7 @@ func (e *Emulator) addUser(email string) *user {
 	u := newUser(email)
 	e.users[email] = u
 	e.userIDs[u.id] = email
+	e.userList = append(e.userList, u)
 	return u
 }
 
@@ -102,7 +106,8 @@ func (e *Emulator) findUser(ref string) (*user, bool) {
 
 // actingUser is the user a request acts for: user_id (an id or email), or
 // AdminEmail when absent. "me" is also the admin (inferred). When it is not
-// a user, actingUser answers 403 User Not Found and returns false.
+// a user, actingUser answers 403 User Not Found (observed,
+// docs/zoom-api.md#auth) and returns false.
 func (e *Emulator) actingUser(w http.ResponseWriter, r *http.Request) (*user, bool) {
 	ref := r.URL.Query().Get("user_id")
 	if ref == "" || ref == "me" {
@@ -174,4 +179,62 @@ func (e *Emulator) getUser(w http.ResponseWriter, _ *http.Request, ref string) {
 		SchedulingURL string `json:"scheduling_url"`
 		TimeZone      string `json:"time_zone"`
 	}{u.displayName, u.slug, userURL(u), defaultTimeZone})
+}
+
+// accountUser is an item of GET /v2/users (documented,
+// docs/zoom-api.md#users).
+type accountUser struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Status    string `json:"status"`
+}
+
+// names splits the display name: the first word, then the rest (inferred,
+// docs/zoom-api.md#users).
+func (u *user) names() (first, last string) {
+	first, last, _ = strings.Cut(u.displayName, " ")
+	return first, last
+}
+
+// listUsers is GET /v2/users?status=&page_size=&next_page_token=
+// (documented, docs/zoom-api.md#users): the account's users in the order
+// the emulator first saw them (Options.AdminEmail, Options.Users, then any
+// user_id or host a request named), paginated like the other lists
+// (docs/zoom-api.md#pagination). Every user is active (inferred): status
+// inactive or pending lists nobody, and another status is a code-300
+// validation error.
+func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request, _ string) {
+	status := r.URL.Query().Get("status")
+	switch status {
+	case "", "active", "inactive", "pending":
+	default:
+		writeValidation(w, []fieldError{{"status", "status must be active, inactive or pending."}})
+		return
+	}
+	e.mu.Lock()
+	users := e.userList
+	if status != "" && status != "active" {
+		users = nil
+	}
+	idx, next, errs := e.paginate(r, "users", status, len(users), func(int) bool { return true })
+	items := make([]accountUser, len(idx))
+	for n, i := range idx {
+		u := users[i]
+		first, last := u.names()
+		items[n] = accountUser{ID: u.id, Email: u.email, FirstName: first, LastName: last, Status: "active"}
+	}
+	total := len(users)
+	e.mu.Unlock()
+	if errs != nil {
+		writeValidation(w, errs)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		PageSize      int           `json:"page_size"`
+		TotalRecords  int           `json:"total_records"`
+		NextPageToken string        `json:"next_page_token"`
+		Users         []accountUser `json:"users"`
+	}{e.pageSize(r), total, next, items})
 }

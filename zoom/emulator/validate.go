@@ -17,8 +17,9 @@ import (
 )
 
 // scheduleBody is the body of POST and PATCH /v2/scheduler/schedules. A nil
-// field was not sent (JSON null counts as not sent, inferred); decoding into
-// typed fields is what catches wrong types.
+// field was not sent (JSON null counts as not sent, inferred,
+// docs/zoom-api.md#schedule-fields); decoding into typed fields is what
+// catches wrong types.
 type scheduleBody struct {
 	Summary              *string            `json:"summary"`
 	Description          *string            `json:"description"`
@@ -46,7 +47,9 @@ type scheduleBody struct {
 	CustomFields         *[]customFieldBody `json:"custom_fields"`
 	Status               *string            `json:"status"`
 
-	// The web app's multi-host fields: type-checked, then ignored (observed).
+	// The web app's multi-host fields: type-checked, then ignored (observed,
+	// docs/zoom-api.md#multi-host-pages). Collective and anyhost modes
+	// follow schedule_type and the rules instead.
 	PoolingType *string `json:"pooling_type"`
 	UserPools   []struct {
 		PoolingType   string   `json:"pooling_type"`
@@ -140,8 +143,9 @@ func jsonKind(t reflect.Type) string {
 	return "object"
 }
 
-// ruleQuirks are the observed "Failed json validation!" causes in a list of
-// rules: a rule needs segments_recurrence or an availability_id.
+// ruleQuirks are the "Failed json validation!" causes in a list of rules
+// (observed, docs/zoom-api.md#multi-host-pages): a rule needs
+// segments_recurrence or an availability_id.
 func ruleQuirks(rules []ruleBody) []fieldError {
 	var errs []fieldError
 	for i, rb := range rules {
@@ -154,8 +158,8 @@ func ruleQuirks(rules []ruleBody) []fieldError {
 }
 
 // createQuirks: a create body needs availability_override true and at least
-// one rule (observed; a missing list is inferred to fail the same way as the
-// OpenAPI marks it required).
+// one rule (observed; a missing list is inferred to fail the same way, as
+// Zoom's spec marks it required; docs/zoom-api.md#multi-host-pages).
 func createQuirks(b *scheduleBody) []fieldError {
 	var errs []fieldError
 	if b.AvailabilityOverride == nil || !*b.AvailabilityOverride {
@@ -169,7 +173,8 @@ func createQuirks(b *scheduleBody) []fieldError {
 	return errs
 }
 
-// patchQuirks applies the create quirks to what a patch sends (inferred).
+// patchQuirks applies the create quirks to what a patch sends (inferred,
+// docs/zoom-api.md#multi-host-pages).
 func patchQuirks(b *scheduleBody) []fieldError {
 	var errs []fieldError
 	if b.AvailabilityOverride != nil && !*b.AvailabilityOverride {
@@ -278,7 +283,8 @@ func validSlug(s string) bool {
 	return true
 }
 
-// validColor accepts #RGB and #RRGGBB (inferred from the example "#fff200").
+// validColor accepts #RGB and #RRGGBB (inferred from the example "#fff200",
+// docs/zoom-api.md#schedule-fields).
 func validColor(s string) bool {
 	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
 		return false
@@ -323,7 +329,7 @@ func clock(s *string) (int, string, bool) {
 var dayKeys = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // week validates segments_recurrence and returns it normalised. Ranges keep
-// the order they were sent in (inferred).
+// the order they were sent in (inferred, docs/zoom-api.md#schedule-fields).
 func (v *validator) week(field string, wb weekBody) *WeeklyHours {
 	w := &WeeklyHours{}
 	var unknown []string
@@ -393,7 +399,8 @@ func (v *validator) segments(field string, sb []segmentBody) []Segment {
 var customFormats = []string{"text", "string", "phone_number", "choices_one", "choices_many", "select"}
 
 // customFields validates questions; name and format are required, other
-// fields default to false/their position (inferred).
+// fields default to false/their position (inferred,
+// docs/zoom-api.md#schedule-fields).
 func (v *validator) customFields(cb []customFieldBody) []CustomField {
 	out := make([]CustomField, 0, len(cb))
 	for i, c := range cb {
@@ -441,7 +448,8 @@ func (v *validator) customFields(cb []customFieldBody) []CustomField {
 }
 
 // maxHosts is the most availability rules (hosts) a page may have
-// (support article KB0057780).
+// (documented in Zoom's support article KB0057780,
+// docs/zoom-api.md#multi-host-pages).
 const maxHosts = 30
 
 // applyBody validates every field b sends and sets it on p. create allows
@@ -526,9 +534,9 @@ func (e *Emulator) applyBody(v *validator, p *Page, b *scheduleBody, owner *user
 	}
 }
 
-// rules validates availability rules. A rule without email is the owner's
-// (inferred); one host may have only one rule (inferred); emails are stored
-// lower-cased.
+// rules validates availability rules. A rule without email is the owner's;
+// one host may have only one rule; emails are stored lower-cased (all
+// inferred, docs/zoom-api.md#schedule-fields).
 func (e *Emulator) rules(v *validator, rbs []ruleBody, owner *user) []AvailabilityRule {
 	if len(rbs) == 0 {
 		v.add("availability_rules", "At least one availability rule is required.")
@@ -556,7 +564,7 @@ func (e *Emulator) rules(v *validator, rbs []ruleBody, owner *user) []Availabili
 		v.timeZone(f+".time_zone", rb.TimeZone, &r.TimeZone)
 		if rb.AvailabilityID != nil {
 			// Without inline hours the id must name the host's availability
-			// (inferred: each user has exactly one).
+			// (inferred: each user has exactly one; docs/zoom-api.md#users).
 			if rb.SegmentsRecurrence == nil && *rb.AvailabilityID != availabilityID(r.Email) {
 				v.add(f+".availability_id", "No availability %q for %s.", *rb.AvailabilityID, r.Email)
 			}

@@ -3,7 +3,6 @@
 package emulatortest
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/zoomsync/zoomsync/zoom"
@@ -12,42 +11,32 @@ import (
 
 // Server is an emulator behind an HTTP server on loopback.
 type Server struct {
-	*emulator.Emulator
-	URL  string           // scheme://host:port, no trailing slash
+	*emulator.Server
 	Opts emulator.Options // what it was started with
 }
 
-// Start runs an emulator with opts until the test ends.
+// Start runs an emulator with opts on loopback (emulator.ListenLoopback)
+// until the test ends.
 func Start(tb testing.TB, opts emulator.Options) *Server {
 	tb.Helper()
-	emu, err := emulator.New(opts)
+	srv, err := emulator.ListenLoopback(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
 	tb.Cleanup(func() {
-		srv.Close()
-		emu.Close()
+		if err := srv.Close(); err != nil {
+			tb.Errorf("closing the emulator: %v", err)
+		}
 	})
-	return &Server{Emulator: emu, URL: srv.URL, Opts: opts}
+	return &Server{Server: srv, Opts: opts}
 }
 
 // ClientOptions point a zoom.Client at the server with the credentials it
 // accepts; callers add pacing and retry settings.
 func (s *Server) ClientOptions() zoom.Options {
-	o := s.Opts
-	d := emulator.DefaultOptions()
-	if o.AccountID == "" {
-		o.AccountID = d.AccountID
-	}
-	if o.ClientID == "" {
-		o.ClientID = d.ClientID
-	}
-	if o.ClientSecret == "" {
-		o.ClientSecret = d.ClientSecret
-	}
+	o := s.Server.Options
 	return zoom.Options{
-		APIURL: s.URL + "/v2", TokenURL: s.URL + "/oauth/token",
+		APIURL: s.APIURL(), TokenURL: s.TokenURL(),
 		AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
 	}
 }
