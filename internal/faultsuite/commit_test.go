@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,7 +21,9 @@ import (
 // Zoom stored the page. Each row must end with exactly one page, one
 // create sent for it, and a report that names the page Zoom holds.
 func TestUnknownOutcomeCreates(t *testing.T) {
-	const faulty = 6
+	// As many faulty creates as the engine sends at once (zoom.concurrency
+	// 4), so that one wait for late commits covers them all.
+	const faulty = 4
 	isCreate := func(r *http.Request) bool {
 		return r.Method == http.MethodPost && r.URL.Path == "/v2/scheduler/schedules"
 	}
@@ -35,18 +40,27 @@ func TestUnknownOutcomeCreates(t *testing.T) {
 			return func() int { return 0 }
 		}},
 		{name: "500-after-commit", arm: func(zs *zoomServer) func() int {
-			var n atomic.Int64
-			zs.use(func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-				if !isCreate(r) || n.Add(1) > faulty {
-					next.ServeHTTP(w, r)
-					return
-				}
-				next.ServeHTTP(&discard{}, r)
-				zoomError(w, http.StatusInternalServerError)
-			})
+			zs.InjectFault(emulator.Fault{Method: http.MethodPost, Path: "/v2/scheduler/schedules", Status: 500, AfterCommit: true, Count: faulty})
 			return func() int { return 0 }
 		}},
-		{name: "late-commit", late: true, arm: func(zs *zoomServer) func() int {
+		{name: "answer-after-timeout", arm: func(zs *zoomServer) func() int {
+			// Stored at once, answered 3 s later: after zoom.timeout (1 s).
+			zs.InjectFault(emulator.Fault{Method: http.MethodPost, Path: "/v2/scheduler/schedules", DelayMS: 3000, Count: faulty})
+			return func() int { return 0 }
+		}},
+		{name: "dropped-late-commit", arm: func(zs *zoomServer) func() int {
+			// The answer is lost and the page lands 2 s later, within the
+			// engine's wait before it looks again.
+			zs.InjectFault(emulator.Fault{Method: http.MethodPost, Path: "/v2/scheduler/schedules", Drop: true, CommitAfterMS: 2000, Count: faulty})
+			return func() int { return 0 }
+		}},
+		{name: "dropped-very-late-commit", late: true, arm: func(zs *zoomServer) func() int {
+			// The page lands only after the run: the rows must say the
+			// next run checks, and the next run must find the pages.
+			zs.InjectFault(emulator.Fault{Method: http.MethodPost, Path: "/v2/scheduler/schedules", Drop: true, CommitAfterMS: 3_600_000, Count: faulty})
+			return func() int { zs.CommitPending(); return 0 }
+		}},
+		{name: "commit-after-timeout", late: true, arm: func(zs *zoomServer) func() int {
 			// The create is stored 200 ms after the client gave up on it
 			// (zoom.timeout below), as when Zoom's answer is slower than
 			// the client's patience.
@@ -78,8 +92,18 @@ func TestUnknownOutcomeCreates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, Latency: 2 * time.Millisecond})
-			rows := roster(12, 3)
-			s := newSetup(t, zs, rosterCSV(rows), conf{Zoom: []string{"rate_limit: 200", "timeout: 1s"}})
+			rows := roster(13, 3)
+			s := newSetup(t, zs, rosterCSV(rows[:1]), conf{Zoom: []string{"rate_limit: 200", "timeout: 1s", "concurrency: 4"}})
+			// A first run with one row lets zoomsync learn, and save, that
+			// this account keeps multi-host pages; the faulty run then
+			// sends its creates side by side.
+			if res := s.run(t, runOpts{}, "sync", "--config", s.config); res.code != 0 {
+				t.Fatalf("first row: exit %d\n%s", res.code, tail(res.stderr))
+			}
+			if err := os.WriteFile(filepath.Join(s.dir, "teams.csv"), []byte(rosterCSV(rows)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			zs.ResetStats()
 			wait := tc.arm(zs)
 			res := s.run(t, runOpts{}, "sync", "--config", s.config)
 			refused := wait()
@@ -90,8 +114,8 @@ func TestUnknownOutcomeCreates(t *testing.T) {
 			if res.code != 0 && !(tc.late && res.code == 3) {
 				t.Errorf("exit %d\n%s", res.code, tail(res.stderr))
 			}
-			if n := st.Requests[routePOST]; n != len(rows) {
-				t.Errorf("%d creates sent for %d rows: a create whose outcome was unknown was sent again", n, len(rows))
+			if n := st.Requests[routePOST]; n != len(rows)-1 {
+				t.Errorf("%d creates sent for %d rows: a create whose outcome was unknown was sent again", n, len(rows)-1)
 			}
 			if got.Duplicates != 0 || got.Stray != 0 {
 				t.Errorf("%d duplicates, %d stray pages", got.Duplicates, got.Stray)
@@ -103,14 +127,19 @@ func TestUnknownOutcomeCreates(t *testing.T) {
 				t.Errorf("%d late commits were refused because a second create had taken their slug: %d duplicates where Zoom allows a reused slug", refused, refused)
 			}
 			checkReport(t, zs, rows, res)
-			if !tc.late && (res.count("created") != len(rows) || got.Missing != 0) {
-				t.Errorf("%d rows reported created, %d rows without a page; want %d and 0", res.count("created"), got.Missing, len(rows))
+			if !tc.late && (res.count("created") != len(rows)-1 || got.Missing != 0) {
+				t.Errorf("%d rows reported created, %d rows without a page; want %d and 0", res.count("created"), got.Missing, len(rows)-1)
 			}
 			if tc.late {
 				// A row either names its page or says the next run checks.
 				for i := range rows {
-					if rl := res.rows[i+2]; rl.Outcome != "created" && rl.Outcome != "" {
-						t.Logf("row %d: %s: %s", i+2, rl.Outcome, rl.Detail)
+					rl := res.rows[i+2]
+					if rl.Outcome == "created" || rl.Outcome == "unchanged" || rl.Outcome == "" {
+						continue
+					}
+					t.Logf("row %d: %s: %s", i+2, rl.Outcome, rl.Detail)
+					if !strings.Contains(rl.Detail, "next run") {
+						t.Errorf("row %d: %s without saying the next run checks: %s", i+2, rl.Outcome, rl.Detail)
 					}
 				}
 			}

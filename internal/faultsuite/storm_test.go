@@ -220,7 +220,7 @@ func BenchmarkSharedQuota300Rows(b *testing.B) {
 func TestDailyLimit(t *testing.T) {
 	var offset atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, DailyLimit: 30, Now: now})
+	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, DailyLimit: 40, Now: now})
 	rows := roster(40, 4)
 	s := newSetup(t, zs, rosterCSV(rows), conf{Zoom: []string{"rate_limit: 200"}})
 	res := s.run(t, runOpts{}, "sync", "--config", s.config)
