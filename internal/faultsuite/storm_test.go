@@ -39,6 +39,25 @@ func stormTrial(tb testing.TB, seed int64) (problem string, elapsed time.Duratio
 	return "", res.elapsed
 }
 
+// TestRateLimitStorm: zoomsync is allowed far more than the account's 3
+// requests/s (zoom.rate_limit: 30), and every 429 carries Retry-After as
+// an HTTP date. The one run must still converge.
+func TestRateLimitStorm(t *testing.T) {
+	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 3, RetryAfterHTTPDate: true})
+	rows := roster(12, 2)
+	s := newSetup(t, zs, rosterCSV(rows), conf{Zoom: []string{"rate_limit: 30"}})
+	res := s.run(t, runOpts{}, "sync", "--config", s.config)
+	st := zs.Stats()
+	got := tallyPages(zs, rows, nil)
+	t.Logf("exit %d in %s: %s; %d 429s; Zoom holds %+v", res.code, res.elapsed.Round(time.Millisecond), summary(res), st.RateLimited, got)
+	if res.code != 0 || got.Missing != 0 || got.Duplicates != 0 || got.Stray != 0 {
+		t.Errorf("exit %d, %+v; want exit 0 and one page per row\n%s", res.code, got, tail(res.stderr))
+	}
+	if st.RateLimited == 0 {
+		t.Errorf("no 429 answered: the scenario does not test what it says")
+	}
+}
+
 // TestStorm runs two storm trials side by side (each has its own emulator
 // and quota); BenchmarkStorm10Trials runs ten.
 func TestStorm(t *testing.T) {
@@ -102,7 +121,8 @@ type otherApp struct {
 	done                  sync.WaitGroup
 }
 
-// startOtherApp gets a token, then sends perSecond requests a second until
+// startOtherApp gets a token with the server's first other app's
+// credentials, then sends perSecond requests a second until
 // stopped; each request runs on its own, so a slow answer does not slow
 // the app.
 func startOtherApp(tb testing.TB, zs *zoomServer, perSecond int) *otherApp {
@@ -110,7 +130,8 @@ func startOtherApp(tb testing.TB, zs *zoomServer, perSecond int) *otherApp {
 	req, _ := http.NewRequest(http.MethodPost, zs.URL+"/oauth/token", strings.NewReader(url.Values{
 		"grant_type": {"account_credentials"}, "account_id": {zs.opts.AccountID}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(zs.opts.ClientID, zs.opts.ClientSecret)
+	app := zs.opts.OtherApps[0]
+	req.SetBasicAuth(app.ClientID, app.ClientSecret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
@@ -167,7 +188,8 @@ func (a *otherApp) halt() {
 // an account limited to 30/s. It returns the other app's 429 share and
 // zoomsync's wall time.
 func sharedQuota(tb testing.TB, rows int, c conf) (share float64, elapsed time.Duration) {
-	zs := startZoom(tb, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 30})
+	zs := startZoom(tb, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 30,
+		OtherApps: []emulator.App{{ClientID: "other-app", ClientSecret: "other-secret"}}})
 	rs := roster(rows, 10)
 	s := newSetup(tb, zs, rosterCSV(rs), c)
 	app := startOtherApp(tb, zs, 15)
