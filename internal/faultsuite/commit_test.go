@@ -21,6 +21,7 @@ import (
 // Zoom stored the page. Each row must end with exactly one page, one
 // create sent for it, and a report that names the page Zoom holds.
 func TestUnknownOutcomeCreates(t *testing.T) {
+	t.Parallel()
 	// As many faulty creates as the engine sends at once (zoom.concurrency
 	// 4), so that one wait for late commits covers them all.
 	const faulty = 4

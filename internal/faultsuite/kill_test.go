@@ -118,6 +118,7 @@ func planChanges(t *testing.T, s *setup) int {
 // the last one left, then runs it once more without faults. Zoom must then
 // hold one page per row and nothing else bookable.
 func TestKillThenRerun(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []emulator.Mode{emulator.ModeCollective, emulator.ModeDowngrade} {
 		t.Run(string(mode), func(t *testing.T) {
 			t.Parallel()

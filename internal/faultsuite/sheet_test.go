@@ -22,6 +22,7 @@ type hostileRow struct {
 // CSV roster. Each bad cell is named by row and column, its row is
 // skipped, and every other row is synced with its text intact.
 func TestHostileSheets(t *testing.T) {
+	t.Parallel()
 	huge := "Team " + strings.Repeat("x", 1<<20)
 	cases := []struct {
 		name string
@@ -129,6 +130,7 @@ func TestHostileSheets(t *testing.T) {
 // makes no write to Zoom, even with prune on and pages to prune; an
 // unreadable one fails the run.
 func TestUnreadableSheets(t *testing.T) {
+	t.Parallel()
 	garbage := make([]byte, 8<<10)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range garbage {

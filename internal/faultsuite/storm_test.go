@@ -43,6 +43,7 @@ func stormTrial(tb testing.TB, seed int64) (problem string, elapsed time.Duratio
 // requests/s (zoom.rate_limit: 30), and every 429 carries Retry-After as
 // an HTTP date. The one run must still converge.
 func TestRateLimitStorm(t *testing.T) {
+	t.Parallel()
 	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 3, RetryAfterHTTPDate: true})
 	rows := roster(12, 2)
 	s := newSetup(t, zs, rosterCSV(rows), conf{Zoom: []string{"rate_limit: 30"}})
@@ -59,15 +60,24 @@ func TestRateLimitStorm(t *testing.T) {
 }
 
 // TestStorm runs two storm trials side by side (each has its own emulator
-// and quota); BenchmarkStorm10Trials runs ten.
+// and quota) in one test, so that they hold one of go test's parallel
+// slots; BenchmarkStorm10Trials runs ten.
 func TestStorm(t *testing.T) {
-	for i := range 2 {
-		t.Run(fmt.Sprint("trial", i+1), func(t *testing.T) {
-			t.Parallel()
-			if p, _ := stormTrial(t, int64(100+i)); p != "" {
-				t.Error(p)
-			}
-		})
+	t.Parallel()
+	problems := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range problems {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			problems[i], _ = stormTrial(t, int64(100+i))
+		}()
+	}
+	wg.Wait()
+	for _, p := range problems {
+		if p != "" {
+			t.Error(p)
+		}
 	}
 }
 
@@ -211,6 +221,7 @@ func sharedQuota(tb testing.TB, rows int, c conf) (share float64, elapsed time.D
 // TestSharedQuota: zoomsync must finish while the other app keeps at most
 // 2% of its requests answered 429.
 func TestSharedQuota(t *testing.T) {
+	t.Parallel()
 	share, _ := sharedQuota(t, 60, conf{})
 	if share > 0.02 {
 		t.Errorf("the other app got %.1f%% 429s, want at most 2%%", 100*share)
@@ -240,6 +251,7 @@ func BenchmarkSharedQuota300Rows(b *testing.B) {
 // stops sending at once (a daily 429 is not retried until tomorrow), makes
 // no duplicate, and the next day's run finishes the work.
 func TestDailyLimit(t *testing.T) {
+	t.Parallel()
 	var offset atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	zs := startZoom(t, emulator.Options{Mode: emulator.ModeCollective, DailyLimit: 40, Now: now})
