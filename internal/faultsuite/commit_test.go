@@ -157,10 +157,11 @@ func TestUnknownOutcomeCreates(t *testing.T) {
 	}
 }
 
-// summary is the run's closing log line.
+// summary is the run's closing log line, e.g. "12 created (24 API calls,
+// 12 writes, 120ms)".
 func summary(r *result) string {
 	for i := len(r.lines) - 1; i >= 0; i-- {
-		if m, ok := r.lines[i]["msg"].(string); ok && bytes.Contains([]byte(m), []byte("API calls")) {
+		if m, ok := r.lines[i]["msg"].(string); ok && strings.Contains(m, " writes") {
 			return m
 		}
 	}
