@@ -408,13 +408,6 @@ func checkReport(t *testing.T, zs *zoomServer, rows []row, res *result) {
 	}
 }
 
-// zoomError writes Zoom's error body for status.
-func zoomError(w http.ResponseWriter, status int) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `{"code":%d,"message":%q}`, status, http.StatusText(status)+".")
-}
-
 // discard is a ResponseWriter for requests served but not answered.
 type discard struct{ h http.Header }
 
