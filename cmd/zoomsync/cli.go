@@ -209,7 +209,9 @@ type withHelp struct {
 	path string
 }
 
-func (e *withHelp) Error() string { return fmt.Sprintf("%v\nRun '%s --help' for usage.", e.err, e.path) }
+func (e *withHelp) Error() string {
+	return fmt.Sprintf("%v\nRun '%s --help' for usage.", e.err, e.path)
+}
 func (e *withHelp) Unwrap() error { return e.err }
 
 // flagHint explains the one mistake pflag's message does not: a long flag
