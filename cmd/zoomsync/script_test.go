@@ -208,23 +208,18 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-	case "accounted":
-		// accounted FILE: every page the emulator holds is accounted for
-		// by the run's report in FILE: at least the summary's "N created",
-		// at most those plus the rows whose create was in flight when the
-		// run ended (outcome unknown, or failed by the cancellation), for
-		// such a create may or may not have landed.
-		out := ts.ReadFile(args[1])
-		m := regexp.MustCompile(`(?m)^(?:warning: )?(\d+) created\b.*\(\d+ writes`).FindStringSubmatch(out)
+	case "created-matches":
+		// created-matches FILE: the "N created" of the run's summary in
+		// FILE is the number of pages the emulator holds.
+		m := regexp.MustCompile(`(?m)^(?:warning: )?(\d+) created\b.*\(\d+ writes`).FindStringSubmatch(ts.ReadFile(args[1]))
 		if m == nil {
-			ts.Fatalf("emu accounted: no summary line in %s", args[1])
+			ts.Fatalf("emu created-matches: no summary line in %s", args[1])
 		}
 		created, _ := strconv.Atoi(m[1])
-		inFlight := len(regexp.MustCompile(`(?m)^warning: row \d+ \S+: (outcome unknown|failed\n\s+creating the page: context canceled)`).FindAllString(out, -1))
-		if got := len(e.Pages("", false)); got < created || got > created+inFlight {
-			ts.Fatalf("emu accounted: the summary says %d created (%d in flight), the emulator holds %d pages", created, inFlight, got)
+		if got := len(e.Pages("", false)); got != created {
+			ts.Fatalf("emu created-matches: the summary says %d created, the emulator holds %d pages", created, got)
 		}
-		ts.Logf("%d created, %d in flight, %d pages", created, inFlight, len(e.Pages("", false)))
+		ts.Logf("%d created, %d pages", created, created)
 	case "ratelimited":
 		if got := e.Stats().RateLimited; (got > 0) == neg {
 			ts.Fatalf("emu ratelimited: %d 429 answers", got)
