@@ -463,8 +463,9 @@ func (u *unknownOutcome) Unwrap() error { return u.err }
 // create makes the row's page. When Zoom's answer is lost, the owner's
 // pages are listed at once; if the page is not there, nothing is sent again
 // until, after Options.LateCommitWait, a second listing shows the slug is
-// still not among them. If that check cannot be made the
-// outcome stays unknown and no second request is sent.
+// still not among them, and only when Zoom did answer (with a server
+// error). After a lost answer, or when the check cannot be made, the
+// outcome stays unknown and no second request is sent: the next run checks.
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
 	// Built here, not in the plan: 10,000 planned creates would otherwise
 	// hold 10,000 request bodies in memory for the whole run.
@@ -494,10 +495,19 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
 			return found, nil
 		}
-		if send >= maxCreateSends {
-			return nil, fmt.Errorf("Zoom's answer was lost %d times and the page was not there after each wait: %w", send, err)
+		// Zoom answered with a server error: it said the write failed, and
+		// the page is still not there after the wait, so one more send is
+		// safe. With no answer at all (dropped connection, timeout) the
+		// write may still land later; a second send could make a second
+		// page, so this run stops here and the next run's listing decides.
+		var answered *zoom.APIError
+		if !errors.As(err, &answered) {
+			return nil, &unknownOutcome{fmt.Errorf("%w; no answer came and the page was not among the owner's pages after waiting %s, so no second create is sent: outcome unknown; the next run checks", err, e.opts.LateCommitWait)}
 		}
-		e.log.Info("create answer was lost; the page is not there after waiting, sending again", "row", ch.Row, "key", ch.Key, "send", send+1)
+		if send >= maxCreateSends {
+			return nil, fmt.Errorf("zoom answered %d creates with server errors and the page was not there after each wait: %w", send, err)
+		}
+		e.log.Info("create failed with a server error; the page is not there after waiting, sending again", "row", ch.Row, "key", ch.Key, "send", send+1)
 	}
 }
 

@@ -70,8 +70,6 @@ type Engine struct {
 	zoom Zoom
 	opts Options
 	log  *slog.Logger
-
-	resultMu gosync.Mutex // serialises OnResult
 }
 
 // New returns an engine using z for every Zoom call.
