@@ -15,6 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zoomsync/zoomsync/sheet"
+	"github.com/zoomsync/zoomsync/zoom"
+	"github.com/zoomsync/zoomsync/zoom/emulator"
 )
 
 // Config is the whole configuration file.
@@ -85,11 +87,13 @@ type Zoom struct {
 	QuotaShare   float64       `yaml:"quota_share"` // percent of the account's rate limit, 1-100
 	Concurrency  int           `yaml:"concurrency"`
 	Timeout      time.Duration `yaml:"timeout"`
-	// MaxRetries is how many times one call is tried again after a server
-	// error (500, 502, 503, 504) or a network failure; 0 takes the client's
-	// default (10) and -1 never retries. Per-second rate limits (429) are
-	// not counted: they are waited out. A create whose answer was lost is
-	// never sent again before the owner's pages are listed.
+	// MaxRetries is zoom.Options.MaxRetries, passed unchanged: how many
+	// times one call is tried again after a server error (500, 502, 503,
+	// 504) or a network failure; 0 takes the client's default
+	// (zoom.DefaultMaxRetries, 10) and -1 never retries. Per-second rate
+	// limits (429) are not counted: they are waited out. A create whose
+	// answer was lost is never sent again before the owner's pages are
+	// listed.
 	MaxRetries int `yaml:"max_retries"`
 }
 
@@ -100,13 +104,17 @@ type Emulator struct {
 	Latency      time.Duration `yaml:"latency"`
 	ErrorRate    float64       `yaml:"error_rate"`
 	DropPostRate float64       `yaml:"drop_post_rate"`
+	// Seed is a JSON file of users and web-app pages the emulator starts
+	// with when it holds no pages yet (relative to the config file); the
+	// demo uses it to start from an account that already has pages.
+	Seed string `yaml:"seed"`
 }
 
-// Emulator modes.
+// Emulator modes (the emulator's, as strings).
 const (
-	ModeDowngrade  = "downgrade"
-	ModeCollective = "collective"
-	ModeAnyHost    = "anyhost"
+	ModeDowngrade  = string(emulator.ModeDowngrade)
+	ModeCollective = string(emulator.ModeCollective)
+	ModeAnyHost    = string(emulator.ModeAnyHost)
 )
 
 // Sync holds the engine's policy.
@@ -234,7 +242,10 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() +
 func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // Default returns the configuration used for every key the file leaves out.
+// The Zoom client's and the emulator's defaults come from their packages;
+// zoom.max_retries stays 0, which the client reads as its default.
 func Default() *Config {
+	emu := emulator.DefaultOptions()
 	return &Config{
 		Source: Source{Type: SourceGSheet, Credentials: CredentialsADC},
 		Defaults: Defaults{
@@ -243,14 +254,14 @@ func Default() *Config {
 			Availability: "Mon-Fri 09:00-17:00",
 		},
 		Zoom: Zoom{
-			APIURL:      "https://api.zoom.us/v2",
-			OAuthURL:    "https://zoom.us/oauth/token",
+			APIURL:      zoom.DefaultAPIURL,
+			OAuthURL:    zoom.DefaultTokenURL,
 			RateLimit:   RateLimit{Auto: true},
-			QuotaShare:  50,
+			QuotaShare:  zoom.DefaultQuotaShare,
 			Concurrency: 4,
-			Timeout:     30 * time.Second,
+			Timeout:     zoom.DefaultTimeout,
 		},
-		Emulator: Emulator{Mode: ModeDowngrade, RateLimit: 30},
+		Emulator: Emulator{Mode: string(emu.Mode), RateLimit: emu.RateLimit},
 		Sync: Sync{
 			OnDowngrade:     OnDowngradeDelete,
 			Prune:           PruneOff,
@@ -270,10 +281,10 @@ func Default() *Config {
 	}
 }
 
-// MaxFileSize is the largest config file zoomsync reads. Real configs are
+// maxFileSize is the largest config file zoomsync reads. Real configs are
 // a few kilobytes; the cap keeps a runaway value from costing seconds and
 // hundreds of megabytes before it is refused.
-const MaxFileSize = 1 << 20
+const maxFileSize = 1 << 20
 
 // Load reads the file at path, applies the environment and resolves relative
 // paths against the file's directory. It does not validate; call Validate.
@@ -286,8 +297,8 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("config file %s is %d bytes; a config file may be at most %d bytes (1 MiB)", path, st.Size(), MaxFileSize)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > maxFileSize {
+		return nil, fmt.Errorf("config file %s is %d bytes; a config file may be at most %d bytes (1 MiB)", path, st.Size(), maxFileSize)
 	}
 	cfg, err := Parse(f, os.LookupEnv)
 	if err != nil {
@@ -309,17 +320,17 @@ type LookupEnv func(string) (string, bool)
 // ZOOM_CLIENT_SECRET, when set, override the file. A key the file names but
 // zoomsync does not know is an *UnknownKeyError; values of the wrong kind
 // are a *ValidationError naming each key path and the kind expected. At
-// most MaxFileSize bytes are read.
+// most maxFileSize bytes are read.
 func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("the config is larger than %d bytes (1 MiB), the most a config file may be", MaxFileSize)
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("the config is larger than %d bytes (1 MiB), the most a config file may be", maxFileSize)
 	}
 	cfg := Default()
 	cfg.unset = map[string]string{}

@@ -164,7 +164,7 @@ func TestParseErrors(t *testing.T) {
 		{"rate limit word", "zoom:\n  rate_limit: fast\n", []string{`zoom.rate_limit: expected auto or a number of requests per second, got "fast"`}},
 		{"every wrong kind listed", "zoom:\n  concurrency: [1]\n  quota_share: half\n", []string{
 			"zoom.concurrency: expected a whole number, got a list", `zoom.quota_share: expected a number, got "half"`}},
-		{"too big", "state_dir: " + strings.Repeat("x", MaxFileSize) + "\n", []string{"larger than 1048576 bytes (1 MiB)"}},
+		{"too big", "state_dir: " + strings.Repeat("x", maxFileSize) + "\n", []string{"larger than 1048576 bytes (1 MiB)"}},
 		{"not a mapping", "- a\n- b\n", []string{"must be a mapping"}},
 		{"bad yaml", "source: [\n", []string{"not valid YAML"}},
 	}

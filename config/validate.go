@@ -10,6 +10,7 @@ import (
 
 	"github.com/zoomsync/zoomsync/internal/suggest"
 	"github.com/zoomsync/zoomsync/sheet"
+	"github.com/zoomsync/zoomsync/zoom"
 )
 
 // FieldError is one problem with one key.
@@ -225,7 +226,7 @@ func (v *validator) zoom() {
 		v.add("zoom.timeout", "must be a positive duration such as 30s")
 	}
 	if z.MaxRetries < -1 || z.MaxRetries > 100 {
-		v.add("zoom.max_retries", "%d is out of range; use -1 (never retry), 0 (the default, 10) or up to 100", z.MaxRetries)
+		v.add("zoom.max_retries", "%d is out of range; use -1 (never retry), 0 (the default, %d) or up to 100", z.MaxRetries, zoom.DefaultMaxRetries)
 	}
 }
 

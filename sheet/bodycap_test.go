@@ -19,17 +19,17 @@ func hugeSource(url string) SourceConfig {
 func TestGoogleHugeErrorBodyIsCut(t *testing.T) {
 	huge := bodycaptest.Serve(t, http.StatusServiceUnavailable, bodycaptest.Huge)
 	counter := &bodycaptest.Counter{}
-	g, err := NewGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{HTTPClient: &http.Client{Transport: counter}})
+	g, err := newGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{HTTPClient: &http.Client{Transport: counter}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	if _, err := g.Read(context.Background()); err == nil {
 		t.Fatal("Read succeeded")
 	}
 	tries := huge.Hits.Load()
-	if tries != int64(fastRetry.tries) {
-		t.Errorf("%d tries, want %d", tries, fastRetry.tries)
+	if tries != int64(defaultRetry.tries) {
+		t.Errorf("%d tries, want %d", tries, defaultRetry.tries)
 	}
 	if read, most := counter.Read(), tries*bodycap.ErrorBody; read > most {
 		t.Errorf("read %d bytes of %d 100 MB error bodies, want at most %d", read, tries, most)
@@ -41,11 +41,11 @@ func TestGoogleHugeErrorBodyIsCut(t *testing.T) {
 // five times with a 100 MB error body.
 func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 	huge := bodycaptest.Serve(t, http.StatusServiceUnavailable, bodycaptest.Huge)
-	g, err := NewGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{})
+	g, err := newGoogle(context.Background(), hugeSource(huge.URL), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	if err := bodycaptest.ResetPeakRSS(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +59,8 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 	after, _ := bodycaptest.PeakRSS()
 	growth := float64(after-before) / (1 << 20)
 	t.Logf("peak RSS grew %.1f MiB over %d answers of 100 MB (%.1f MiB sent)", growth, huge.Hits.Load(), float64(huge.Written.Load())/(1<<20))
-	if huge.Hits.Load() != int64(fastRetry.tries) {
-		t.Errorf("%d tries, want %d", huge.Hits.Load(), fastRetry.tries)
+	if huge.Hits.Load() != int64(defaultRetry.tries) {
+		t.Errorf("%d tries, want %d", huge.Hits.Load(), defaultRetry.tries)
 	}
 	if growth > 30 {
 		t.Errorf("peak RSS grew %.1f MiB, want ≤ 30", growth)
@@ -71,7 +71,7 @@ func TestGoogleHugeErrorBodyRSS(t *testing.T) {
 // bodies) talks to the same endpoint sheets.NewService would.
 func TestGoogleDefaultEndpoint(t *testing.T) {
 	src := hugeSource("")
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestGoogleDefaultEndpoint(t *testing.T) {
 		t.Errorf("BasePath = %q", got)
 	}
 	src.Endpoint = "http://127.0.0.1:1/"
-	if g, err = NewGoogle(context.Background(), src, OpenOptions{}); err != nil || g.svc.BasePath != src.Endpoint {
+	if g, err = newGoogle(context.Background(), src, OpenOptions{}); err != nil || g.svc.BasePath != src.Endpoint {
 		t.Errorf("with source.endpoint: %v, %v", g, err)
 	}
 }

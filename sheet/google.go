@@ -37,12 +37,12 @@ type Google struct {
 	retry    retryPolicy
 }
 
-// NewGoogle connects to the Sheets API for src. Credentials: "adc" uses
+// newGoogle connects to the Sheets API for src. Credentials: "adc" uses
 // Application Default Credentials, "none" sends no credentials (a local
 // fake), anything else is the path of a service-account key file, resolved
 // against opts.BaseDir. opts.HTTPClient, when set, replaces all of that.
 // It asks for the read-only scope unless opts.Write.
-func NewGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google, error) {
+func newGoogle(ctx context.Context, src SourceConfig, opts OpenOptions) (*Google, error) {
 	g := &Google{
 		id:      strings.TrimSpace(src.SpreadsheetID),
 		rng:     strings.TrimSpace(src.Range),

@@ -20,13 +20,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/api/googleapi"
 
+	"github.com/zoomsync/zoomsync/internal/pacer"
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 	"github.com/zoomsync/zoomsync/sheet/sheettest"
 )
 
 const testSheetID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
 
-// fastRetry keeps retry tests quick while exercising the same code.
-var fastRetry = retryPolicy{tries: 5, base: time.Millisecond, max: 4 * time.Millisecond}
+// virtualRetry is the real retry policy on a virtual clock: its back-offs
+// and Retry-After waits cost no real time.
+func virtualRetry() retryPolicy {
+	p := defaultRetry
+	p.pace = pacer.New(pacer.Options{Clock: pacertest.NewClock()})
+	return p
+}
 
 func newFake(t *testing.T) *sheettest.Server {
 	t.Helper()
@@ -39,11 +46,11 @@ func newFake(t *testing.T) *sheettest.Server {
 func newTestGoogle(t *testing.T, srv *sheettest.Server, rng string, opts OpenOptions) *Google {
 	t.Helper()
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: CredentialsNone, Endpoint: srv.URL()}
-	g, err := NewGoogle(context.Background(), src, opts)
+	g, err := newGoogle(context.Background(), src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	return g
 }
 
@@ -261,11 +268,11 @@ func TestGoogleErrors(t *testing.T) {
 			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: rng, Credentials: keyPath, Endpoint: srv.URL()}
 			// The HTTP client stands in for the key's token source: the key
 			// file still supplies the email.
-			g, err := NewGoogle(context.Background(), src, OpenOptions{Write: tt.write, HTTPClient: http.DefaultClient})
+			g, err := newGoogle(context.Background(), src, OpenOptions{Write: tt.write, HTTPClient: http.DefaultClient})
 			if err != nil {
 				t.Fatal(err)
 			}
-			g.retry = fastRetry
+			g.retry = virtualRetry()
 			_, err = g.Read(context.Background())
 			if err == nil {
 				t.Fatal("Read succeeded")
@@ -315,21 +322,26 @@ func TestGoogleCancelDuringBackoff(t *testing.T) {
 	srv.SetTab(testSheetID, "Teams", nil)
 	srv.Fail(sheettest.Failure{Status: 429})
 	g := newTestGoogle(t, srv, "Teams", OpenOptions{})
-	g.retry = retryPolicy{tries: 5, base: time.Hour, max: time.Hour}
+	// The run is cancelled while the retry loop waits an hour: the wait
+	// gives way at once.
 	ctx, cancel := context.WithCancel(context.Background())
+	var waited time.Duration
+	g.retry = retryPolicy{tries: 5, base: time.Hour, max: time.Hour, pace: pacer.New(pacer.Options{Clock: pacer.FuncClock{
+		SleepFunc: func(sctx context.Context, d time.Duration) error {
+			waited = d
+			cancel()
+			<-sctx.Done()
+			return sctx.Err()
+		},
+	}})}
 	var requests atomic.Int32
-	srv.OnRequest(func(*http.Request) {
-		if requests.Add(1) == 1 {
-			time.AfterFunc(50*time.Millisecond, cancel)
-		}
-	})
-	start := time.Now()
+	srv.OnRequest(func(*http.Request) { requests.Add(1) })
 	_, err := g.Read(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Read took %v after cancel", d)
+	if waited < time.Hour/2 {
+		t.Errorf("the back-off was %v, want half to all of the policy's hour", waited)
 	}
 	if n := requests.Load(); n != 1 {
 		t.Errorf("%d requests, want 1", n)
@@ -341,11 +353,11 @@ func TestGoogleUnreachable(t *testing.T) {
 	url := dead.URL
 	dead.Close()
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: CredentialsNone, Endpoint: url}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	_, err = g.Read(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "could not reach the Google Sheets API after 5 tries") {
 		t.Errorf("err = %v", err)
@@ -365,11 +377,11 @@ func TestGoogleTokenRefused(t *testing.T) {
 	srv.SetTab(testSheetID, "Teams", nil)
 	keyPath := writeKeyFile(t, testEmail, token.URL+"/token")
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Range: "Teams", Credentials: keyPath, Endpoint: srv.URL()}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{})
+	g, err := newGoogle(context.Background(), src, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.retry = fastRetry
+	g.retry = virtualRetry()
 	_, err = g.Read(context.Background())
 	if err == nil {
 		t.Fatal("Read succeeded")
@@ -406,9 +418,9 @@ func TestKeyFileErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: tt.path}
-			_, err := NewGoogle(context.Background(), src, OpenOptions{})
+			_, err := newGoogle(context.Background(), src, OpenOptions{})
 			if err == nil {
-				t.Fatal("NewGoogle succeeded")
+				t.Fatal("newGoogle succeeded")
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, "key file "+tt.path) || !strings.Contains(msg, tt.want) {
@@ -422,7 +434,7 @@ func TestKeyFileErrors(t *testing.T) {
 	// A relative path is resolved against BaseDir.
 	rel := writeKeyFile(t, testEmail, "http://127.0.0.1:1/token")
 	src := SourceConfig{Type: TypeGSheet, SpreadsheetID: testSheetID, Credentials: filepath.Base(rel)}
-	g, err := NewGoogle(context.Background(), src, OpenOptions{BaseDir: filepath.Dir(rel), HTTPClient: http.DefaultClient})
+	g, err := newGoogle(context.Background(), src, OpenOptions{BaseDir: filepath.Dir(rel), HTTPClient: http.DefaultClient})
 	if err != nil || g.account != testEmail {
 		t.Errorf("relative key path: %v, account %q", err, g.account)
 	}

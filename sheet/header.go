@@ -164,8 +164,8 @@ func newHeaderMap(header []string, aliases map[string]string, wb WritebackColumn
 	return h, nil
 }
 
-// Column returns the header index of a column (a columns name).
-func (h *HeaderMap) Column(name string) (int, bool) {
+// column returns the header index of a column (a columns name).
+func (h *HeaderMap) column(name string) (int, bool) {
 	i, ok := h.cols[name]
 	return i, ok
 }

@@ -127,7 +127,7 @@ func TestHeaderMapCustomScheduleIDHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if i, ok := hm.Column(ColScheduleID); !ok || i != 2 {
+	if i, ok := hm.column(ColScheduleID); !ok || i != 2 {
 		t.Errorf("schedule_id column = %d, %v; want 2 (the write-back header also reads as input)", i, ok)
 	}
 	if i, ok := hm.Writeback(WBScheduleID); !ok || i != 2 {

@@ -228,7 +228,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 	pg := &r.page
 	cells, unreadable := p.unreadableCells(rowNum, cells)
 	cell := func(col string) string {
-		if i, ok := p.hm.Column(col); ok && i < len(cells) {
+		if i, ok := p.hm.column(col); ok && i < len(cells) {
 			return strings.TrimSpace(cells[i])
 		}
 		return ""
@@ -368,7 +368,7 @@ func (p *rowParser) row(rowNum int, cells []string) *parsedRow {
 
 	// availability
 	if s := cell(ColAvailability); s == "" {
-		pg.Availability, pg.AvailabilityText = p.defAvail.Clone(), p.defAvailText
+		pg.Availability, pg.AvailabilityText = p.defAvail.clone(), p.defAvailText
 	} else {
 		w, text, err := p.weekly(s)
 		if err != nil {
@@ -459,7 +459,7 @@ func (p *rowParser) unreadableCells(rowNum int, cells []string) ([]string, map[s
 		}
 		cells[i] = ""
 		for _, col := range columns {
-			if j, ok := p.hm.Column(col); ok && j == i {
+			if j, ok := p.hm.column(col); ok && j == i {
 				out[p.hm.display(col)] = Problem{Column: p.hm.display(col), Message: msg, Hint: hint}
 				break
 			}
@@ -507,7 +507,7 @@ func (p *rowParser) position(display string) int {
 	if p.positions == nil {
 		p.positions = map[string]int{}
 		for _, c := range columns {
-			if i, ok := p.hm.Column(c); ok {
+			if i, ok := p.hm.column(c); ok {
 				p.positions[p.hm.display(c)] = i
 			}
 		}
@@ -543,7 +543,7 @@ func (p *rowParser) weekly(s string) (Weekly, string, error) {
 	if r.err != nil {
 		return Weekly{}, "", r.err
 	}
-	return r.w.Clone(), r.text, nil
+	return r.w.clone(), r.text, nil
 }
 
 func (p *rowParser) hosts(r *parsedRow, s string, add addFunc) {

@@ -24,7 +24,7 @@ func TestWriteLaterHintsNameTheWriteScope(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.opts.HTTPClient = http.DefaultClient
-			g, err := NewGoogle(context.Background(), src, tc.opts)
+			g, err := newGoogle(context.Background(), src, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -91,7 +91,7 @@ func Open(ctx context.Context, src SourceConfig, opts OpenOptions) (Source, erro
 		c.log = logger(opts.Logger)
 		return c, nil
 	case TypeGSheet:
-		g, err := NewGoogle(ctx, src, opts)
+		g, err := newGoogle(ctx, src, opts)
 		if err != nil {
 			return nil, err // not a typed nil inside a non-nil Source
 		}

@@ -404,8 +404,8 @@ func (w Weekly) String() string {
 	return strings.Join(groups, "; ")
 }
 
-// Clone returns a copy of w that shares no memory with it.
-func (w Weekly) Clone() Weekly {
+// clone returns a copy of w that shares no memory with it.
+func (w Weekly) clone() Weekly {
 	var c Weekly
 	for d, spans := range w {
 		c[d] = slices.Clone(spans)

@@ -198,8 +198,8 @@ func (p *pendingRow) ranges(t *Table) []*sheets.ValueRange {
 // by row number, a reason for each row that no longer holds what it held
 // when read.
 func (g *Google) movedRows(ctx context.Context, t *Table, hm *HeaderMap, pending []*pendingRow) (map[int]string, error) {
-	keyIdx, hasKey := hm.Column(ColKey)
-	teamIdx, hasTeam := hm.Column(ColTeam)
+	keyIdx, hasKey := hm.column(ColKey)
+	teamIdx, hasTeam := hm.column(ColTeam)
 	needTeam := !hasKey
 	maxRow := t.HeaderRow
 	for _, p := range pending {
@@ -297,25 +297,4 @@ func cellAt(cells []string, i int) string {
 		return cells[i]
 	}
 	return ""
-}
-
-// StatusCells maps each data row's sheet row number to the trimmed text of
-// its write-back status cell, so a caller can tell what the sheet shows
-// now. It is empty when the header cannot be used or has no status column.
-func StatusCells(t *Table, aliases map[string]string, wb WritebackColumns) map[int]string {
-	out := map[int]string{}
-	hm, err := newHeaderMap(t.Header, aliases, wb, t.FirstCol)
-	if err != nil {
-		return out
-	}
-	col, ok := hm.Writeback(WBStatus)
-	if !ok {
-		return out
-	}
-	for i, row := range t.Rows {
-		if col < len(row) {
-			out[t.RowNums[i]] = strings.TrimSpace(row[col])
-		}
-	}
-	return out
 }

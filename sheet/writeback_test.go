@@ -289,20 +289,3 @@ func TestWriteBackRetriesAndErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
-
-func TestStatusCells(t *testing.T) {
-	tb := &Table{
-		Header:  []string{"Squad", "Hosts", "Result"},
-		Rows:    [][]string{{"Sales", "a@x.com, b@x.com", " created "}, {"Ops", "a@x.com, b@x.com", ""}, {"Short"}},
-		RowNums: []int{2, 3, 5},
-	}
-	wb := DefaultWritebackColumns()
-	wb.Status = "Result"
-	got := StatusCells(tb, map[string]string{ColTeam: "squad"}, wb)
-	if diff := cmp.Diff(map[int]string{2: "created", 3: ""}, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if got := StatusCells(tb, nil, DefaultWritebackColumns()); len(got) != 0 {
-		t.Errorf("no team column: got %v, want nothing", got)
-	}
-}

@@ -2,54 +2,88 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/zoomsync/zoomsync/zoom"
 )
 
-// maxCreateTries bounds how often one row's page is created when Zoom's
-// answers keep getting lost; each try first checks that the page is not
-// already there.
-const maxCreateTries = 3
+// maxCreateSends bounds how often one row's create is sent when Zoom's
+// answers keep getting lost. Each send after the first waits for a late
+// commit and checks the owner's pages first, so a row never gets two pages.
+const maxCreateSends = 6
+
+// applyRun is the state of one Apply.
+type applyRun struct {
+	e       *Engine
+	plan    *Plan
+	results []*Result
+	final   []bool
+	mu      gosync.Mutex // guards final and serialises OnResult
+
+	// stopCreates is set once Zoom is seen downgrading a create: no other
+	// create is sent this run.
+	stopCreates atomic.Bool
+	verdict     *Verdict // learned this run
+	verdictMu   gosync.Mutex
+
+	analytics *analyticsWitness
+}
 
 // Apply makes the planned changes and reports every outcome. One row's
-// failure never stops the others. Creates and host changes are verified by
-// reading the pages back. Prune runs last, and only when every row succeeded.
+// failure never stops the others. A write is recorded as done when Zoom
+// accepts it; reading the page back (and Zoom's analytics report) then
+// confirms or corrects it. Prune runs last, and only when every row
+// succeeded.
+//
+// Creates follow the account's verdict (Plan.Create): when it is unknown
+// or stale the first create is sent alone and verified; if Zoom stored a
+// One to One (or Any Host Available) page no other create is sent and the
+// remaining rows become create-in-web-app.
 func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	rep := &Report{Started: e.opts.Now(), Prune: plan.Prune, Warnings: append([]string(nil), plan.Warnings...)}
-	results := make([]*Result, len(plan.Changes))
-	var work, prunes []int
+	run := &applyRun{e: e, plan: plan, results: make([]*Result, len(plan.Changes)), final: make([]bool, len(plan.Changes))}
+	var creates, work, prunes []int
 	for i, ch := range plan.Changes {
-		r := &Result{Row: ch.Row, Key: ch.Key, Team: ch.Team, Owner: ch.Owner, ScheduleID: ch.ScheduleID,
-			Slug: ch.Slug, URL: ch.URL, Fields: ch.Fields}
-		results[i] = r
-		switch ch.Action {
-		case ActionNoop:
-			r.Outcome = OutcomeUnchanged
-		case ActionInvalid:
-			r.Outcome, r.Message = OutcomeInvalid, strings.Join(ch.Reasons, "; ")
-		case ActionManual:
-			r.Outcome, r.Message = OutcomeManual, strings.Join(ch.Reasons, "; ")
-		case ActionError:
-			r.Outcome, r.Message = OutcomeFailed, strings.Join(ch.Reasons, "; ")
-		case ActionPruneSkip:
-			r.Outcome, r.Message = OutcomeSkipped, "not pruned: "+plan.Prune.Reason
-		case ActionCreate, ActionUpdate:
-			if plan.Prune.Refused {
-				r.Outcome, r.Message = OutcomeSkipped, "not applied: the run refused to prune, so it changes nothing"
+		r := &Result{Row: ch.Row, Key: ch.Key, Team: ch.Team, Owner: ch.Owner, Action: ch.Action, ScheduleID: ch.ScheduleID,
+			Slug: ch.Slug, URL: ch.URL, Cause: ch.Cause, Adopt: ch.Adopt, Fields: ch.Fields, ToDo: ch.ToDo,
+			Invalid: ch.Invalid, NeedsManual: ch.NeedsManual, Error: ch.Error, Notes: append([]string(nil), ch.Notes...)}
+		run.results[i] = r
+		switch {
+		case ch.Error != "":
+			r.Status = StatusFailed
+			run.finish(i)
+		case ch.Problem():
+			r.Status = StatusSkipped
+			run.finish(i)
+		case ch.Held != "":
+			r.Action, r.Status = ch.Held, StatusSkipped
+			r.Notes = append(r.Notes, "not applied: the run refused to prune, so it changes nothing")
+			run.finish(i)
+		case ch.Action == ActionCreate:
+			creates = append(creates, i)
+		case ch.Action == ActionUpdate, ch.Cause == CauseDowngraded || ch.Cause == CauseDuplicate:
+			if ch.Action.Writes() {
+				work = append(work, i)
 				continue
 			}
-			work = append(work, i)
-		case ActionPrune:
+			r.Status = StatusDone
+			run.finish(i)
+		case ch.Action == ActionDelete || ch.Action == ActionDeactivate:
 			prunes = append(prunes, i)
+		default: // none, create-in-web-app
+			r.Status = StatusDone
+			run.finish(i)
 		}
 	}
 
-	total := len(work) + len(prunes)
+	total := len(creates) + len(work) + len(prunes)
 	var done int
 	var progressMu gosync.Mutex
 	tick := func() {
@@ -62,26 +96,133 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		progressMu.Unlock()
 	}
 
-	var verify []verifyItem
-	var verifyMu gosync.Mutex
-	e.parallel(ctx, work, func(i int) {
-		ch, r := plan.Changes[i], results[i]
-		v := e.applyRow(ctx, ch, r)
-		if v != nil {
-			verifyMu.Lock()
-			verify = append(verify, *v)
-			verifyMu.Unlock()
+	if len(creates) > 0 {
+		run.analytics = e.newWitness(ctx, plan, creates)
+	}
+	if plan.learned != nil {
+		run.learn(*plan.learned)
+		e.saveVerdict(run, rep)
+	}
+	// Probe: one create at a time until one tells how Zoom handles them.
+	if plan.Create == CreateProbe {
+		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil {
+			i := creates[0]
+			creates = creates[1:]
+			run.analytics.read(ctx, plan.Changes[i].Owner)
+			v := run.createRow(ctx, i)
+			tick()
+			if v != nil {
+				items := []verifyItem{*v}
+				run.verify(ctx, items)
+				run.checkType(ctx, items)
+				v = &items[0]
+			}
+			run.finishVerified(v)
+			if run.verdict == nil && !run.stopCreates.Load() {
+				if r := run.results[i]; r.Status == StatusDone || r.Status == StatusFailed && v != nil {
+					// Written but neither confirmed nor refuted (the read
+					// back failed): do not send more on a guess.
+					run.stopCreates.Store(true)
+				}
+			}
+		}
+		e.saveVerdict(run, rep)
+	}
+	if run.stopCreates.Load() {
+		for _, i := range creates {
+			run.notSent(i)
+			tick()
+		}
+		creates = nil
+	}
+	if run.analytics != nil {
+		owners := map[string]bool{}
+		for _, i := range creates {
+			owners[plan.Changes[i].Owner] = true
+		}
+		for _, o := range sortedKeys(owners) {
+			run.analytics.read(ctx, o)
+		}
+	}
+
+	// Writes run in parallel; each owner's written pages are read back in
+	// batches (verifyBatch, or when the owner's last write is done) while
+	// none of that owner's writes is in flight, so that the analytics
+	// counts around a batch are its own, and each row's outcome is final
+	// (and reported) soon after its write rather than at the end of the run.
+	items := append(creates, work...)
+	owners := map[string]*ownerBatch{}
+	for _, i := range items {
+		o := plan.Changes[i].Owner
+		if owners[o] == nil {
+			owners[o] = &ownerBatch{}
+		}
+		owners[o].left++
+	}
+	anyCreated := atomic.Bool{}
+	flush := func(ob *ownerBatch, batch []verifyItem) {
+		ob.rw.Lock()
+		defer ob.rw.Unlock()
+		run.verify(ctx, batch)
+		var created []verifyItem
+		for _, v := range batch {
+			if v.created {
+				created = append(created, v)
+			}
+		}
+		if len(created) > 0 {
+			anyCreated.Store(true)
+		}
+		run.checkType(ctx, created)
+		for i := range batch {
+			run.finishVerified(&batch[i])
+		}
+	}
+	e.parallel(ctx, items, func(i int) {
+		ob := owners[plan.Changes[i].Owner]
+		var v *verifyItem
+		if plan.Changes[i].Action == ActionCreate && run.stopCreates.Load() {
+			run.notSent(i)
+		} else {
+			ob.rw.RLock()
+			v = run.applyRow(ctx, i)
+			ob.rw.RUnlock()
+		}
+		if v == nil {
+			run.finish(i)
+		}
+		if batch := ob.done(v); batch != nil {
+			flush(ob, batch)
 		}
 		tick()
 	})
-	e.verify(ctx, plan, verify)
+	// A cancelled run leaves some owners' batches unflushed.
+	for _, o := range sortedKeys(owners) {
+		ob := owners[o]
+		ob.mu.Lock()
+		batch := ob.pending
+		ob.pending = nil
+		ob.mu.Unlock()
+		if len(batch) > 0 {
+			flush(ob, batch)
+		}
+	}
+	for _, i := range work {
+		run.finish(i)
+	}
+	if anyCreated.Load() {
+		e.saveVerdict(run, rep)
+	}
+	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
+		rep.Verdict = plan.verdict
+	}
 
 	if ctx.Err() != nil {
 		rep.Cancelled = true
 	}
 	failed := 0
-	for _, i := range work {
-		if results[i].Outcome == OutcomeFailed || results[i].Outcome == "" {
+	for _, i := range append(creates, work...) {
+		if s := run.results[i].Status; s == StatusFailed || s == StatusUnknown || s == "" {
 			failed++
 		}
 	}
@@ -94,21 +235,26 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	}
 	if rep.Prune.Disabled != "" {
 		for _, i := range prunes {
-			results[i].Outcome, results[i].Message = OutcomeSkipped, "not pruned: "+rep.Prune.Disabled
+			r := run.results[i]
+			r.Status = StatusSkipped
+			r.Notes = append(r.Notes, "not pruned: "+rep.Prune.Disabled)
+			run.finish(i)
 		}
 		prunes = nil
 	}
 	e.parallel(ctx, prunes, func(i int) {
-		e.applyPrune(ctx, plan.Changes[i], results[i])
+		e.applyPrune(ctx, plan.Changes[i], run.results[i])
+		run.finish(i)
 		tick()
 	})
 
-	for _, r := range results {
-		if r.Outcome == "" {
-			r.Outcome, r.Message = OutcomeSkipped, "not applied: the run was cancelled"
+	for i, r := range run.results {
+		if r.Status == "" {
+			r.Status = StatusSkipped
+			r.Notes = append(r.Notes, "not applied: the run was cancelled")
 		}
+		run.finish(i)
 		rep.Results = append(rep.Results, *r)
-		e.logResult(ctx, r)
 	}
 	sort.SliceStable(rep.Results, func(i, j int) bool {
 		a, b := rep.Results[i], rep.Results[j]
@@ -119,6 +265,76 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	})
 	rep.Finished = e.opts.Now()
 	return rep
+}
+
+// verifyBatch is how many written pages of one owner are read back
+// together: one listing verifies them, and their rows are reported then.
+const verifyBatch = 20
+
+// ownerBatch tracks one owner's writes during Apply. Writes hold rw for
+// reading; a batch's read-back and analytics hold it for writing.
+type ownerBatch struct {
+	rw      gosync.RWMutex
+	mu      gosync.Mutex
+	left    int // writes not yet done
+	pending []verifyItem
+}
+
+// done records a finished write (v nil when there is nothing to verify)
+// and returns a batch to verify, if one is due.
+func (ob *ownerBatch) done(v *verifyItem) []verifyItem {
+	ob.mu.Lock()
+	defer ob.mu.Unlock()
+	ob.left--
+	if v != nil {
+		ob.pending = append(ob.pending, *v)
+	}
+	if len(ob.pending) == 0 || len(ob.pending) < verifyBatch && ob.left > 0 {
+		return nil
+	}
+	batch := ob.pending
+	ob.pending = nil
+	return batch
+}
+
+// finish marks result i final: it is logged and passed to OnResult, once.
+func (run *applyRun) finish(i int) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if run.final[i] || run.results[i].Status == "" {
+		return
+	}
+	run.final[i] = true
+	r := run.results[i]
+	run.e.logResult(r)
+	if run.e.opts.OnResult != nil {
+		run.e.opts.OnResult(*r)
+	}
+}
+
+func (run *applyRun) finishVerified(v *verifyItem) {
+	if v != nil {
+		run.finish(v.i)
+	}
+}
+
+// notSent reports a create that was held back: once Zoom is seen to
+// downgrade creates the row becomes the admin's to do; when the first
+// create could not be verified it is left for the next run.
+func (run *applyRun) notSent(i int) {
+	ch, r := run.plan.Changes[i], run.results[i]
+	run.verdictMu.Lock()
+	v := run.verdict
+	run.verdictMu.Unlock()
+	if v == nil || v.Result != VerdictDowngraded {
+		r.Status = StatusSkipped
+		r.Notes = append(r.Notes, "not sent: this run's first create could not be verified, so no other create is sent; the next run tries again")
+		run.finish(i)
+		return
+	}
+	r.Action, r.Status, r.ToDo, r.Fields = ActionCreateInWebApp, StatusDone, todoFor(ch.page), nil
+	r.Notes = append(r.Notes, "not sent: Zoom stored a create of this run as "+v.Detail+", so no other create is sent")
+	run.finish(i)
 }
 
 // parallel runs f for each item on at most Concurrency goroutines and
@@ -142,46 +358,119 @@ func (e *Engine) parallel(ctx context.Context, items []int, f func(int)) {
 
 // verifyItem is a page whose stored hosts must be read back.
 type verifyItem struct {
+	i       int // index in the plan and results
 	ch      *Change
 	r       *Result
 	id      string
 	created bool
+	stored  *zoom.Schedule // what the read-back found, when it passed
 }
 
-func (e *Engine) applyRow(ctx context.Context, ch *Change, r *Result) *verifyItem {
-	switch ch.Action {
-	case ActionCreate:
-		s, err := e.create(ctx, ch)
-		if err != nil {
-			r.Outcome, r.Message = OutcomeFailed, "creating the page: "+err.Error()
+func (run *applyRun) createRow(ctx context.Context, i int) *verifyItem {
+	e, ch, r := run.e, run.plan.Changes[i], run.results[i]
+	s, err := e.create(ctx, ch)
+	if err != nil && ctx.Err() != nil {
+		s, err = e.interruptedCreate(ctx, ch, r, zoom.IsOutcomeUnknown(err))
+		if s == nil && err == nil {
+			run.finish(i)
 			return nil
 		}
-		r.Wrote = true
-		r.ScheduleID, r.URL, r.Slug = s.ScheduleID, s.SchedulingURL, s.Slug
-		return &verifyItem{ch: ch, r: r, id: s.ScheduleID, created: true}
-	case ActionUpdate:
+	}
+	if err != nil {
+		var unknown *unknownOutcome
+		if errors.As(err, &unknown) {
+			r.Status, r.Error = StatusUnknown, "creating the page: "+err.Error()
+		} else {
+			r.Status, r.Error = StatusFailed, "creating the page: "+err.Error()
+		}
+		run.finish(i)
+		return nil
+	}
+	// Done as soon as Zoom holds it; verification refines.
+	r.Status, r.Wrote = StatusDone, true
+	r.ScheduleID, r.URL, r.Slug = s.ScheduleID, s.SchedulingURL, s.Slug
+	run.analytics.created(ch.Owner)
+	return &verifyItem{i: i, ch: ch, r: r, id: s.ScheduleID, created: true}
+}
+
+func (run *applyRun) applyRow(ctx context.Context, i int) *verifyItem {
+	e, ch, r := run.e, run.plan.Changes[i], run.results[i]
+	switch {
+	case ch.Action == ActionCreate:
+		return run.createRow(ctx, i)
+	case ch.Action == ActionUpdate:
 		if err := e.zoom.PatchSchedule(ctx, ch.Owner, ch.ScheduleID, ch.patch); err != nil {
-			r.Outcome, r.Message = OutcomeFailed, "updating the page: "+err.Error()
+			if ctx.Err() != nil && !zoom.IsOutcomeUnknown(err) {
+				r.Status = StatusSkipped
+				r.Notes = append(r.Notes, "not applied: the run was cancelled")
+				return nil
+			}
+			r.Status, r.Error = StatusFailed, "updating the page: "+err.Error()
 			return nil
 		}
-		r.Wrote = true
+		r.Status, r.Wrote = StatusDone, true
 		if ch.hostsChanged {
-			return &verifyItem{ch: ch, r: r, id: ch.ScheduleID}
+			return &verifyItem{i: i, ch: ch, r: r, id: ch.ScheduleID}
 		}
-		r.Outcome = OutcomeUpdated
+	case ch.Action == ActionDelete:
+		err := e.zoom.DeleteSchedule(ctx, ch.Owner, ch.ScheduleID)
+		if err != nil && !zoom.IsNotFound(err) {
+			r.Status, r.Error = StatusFailed, fmt.Sprintf("deleting page %s: %v", ch.ScheduleID, err)
+			return nil
+		}
+		r.Status, r.Wrote = StatusDone, err == nil
 	}
 	return nil
 }
 
+// interruptCheck bounds the listing that settles a create cut short by
+// cancellation.
+const interruptCheck = 10 * time.Second
+
+// interruptedCreate settles a create the run's cancellation cut short: Zoom
+// may have stored it although its answer never arrived. One listing of the
+// owner's pages, outside the cancelled context, tells; without it the
+// report could miss a page Zoom holds. It returns the page when found,
+// nil and nil when the create was never sent (the row is marked not
+// applied), or an unknownOutcome when it was sent and is not there yet, or
+// the listing fails.
+func (e *Engine) interruptedCreate(ctx context.Context, ch *Change, r *Result, sent bool) (*zoom.Schedule, error) {
+	check, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptCheck)
+	defer cancel()
+	found, err := e.findBySlug(check, ch.Owner, ch.page.Slug)
+	switch {
+	case err != nil:
+		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight, and listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err)}
+	case found == nil && sent:
+		// Zoom may still be storing it.
+		return nil, &unknownOutcome{errors.New("the run was interrupted while the create was in flight and the page was not among the owner's pages right after: outcome unknown; the next run checks")}
+	case found == nil:
+		r.Status = StatusSkipped
+		r.Notes = append(r.Notes, "not applied: the run was cancelled")
+		return nil, nil
+	}
+	r.Notes = append(r.Notes, "the run was interrupted before Zoom's answer arrived; the page was found by its slug")
+	return found, nil
+}
+
+// unknownOutcome is a create whose answer was lost and whose result could
+// not be checked: the next run checks.
+type unknownOutcome struct{ err error }
+
+func (u *unknownOutcome) Error() string { return u.err.Error() }
+func (u *unknownOutcome) Unwrap() error { return u.err }
+
 // create makes the row's page. When Zoom's answer is lost, the owner's
-// pages are listed and searched for the slug before anything is sent
-// again, so a row never gets two pages.
+// pages are listed at once; if the page is not there, nothing is sent again
+// until, after Options.LateCommitWait, a second listing shows the slug is
+// still not among them, and only when Zoom did answer (with a server
+// error). After a lost answer, or when the check cannot be made, the
+// outcome stays unknown and no second request is sent: the next run checks.
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
 	// Built here, not in the plan: 10,000 planned creates would otherwise
 	// hold 10,000 request bodies in memory for the whole run.
 	body := createBody(ch.page)
-	var lastErr error
-	for try := 1; try <= maxCreateTries; try++ {
+	for send := 1; ; send++ {
 		s, err := e.zoom.CreateSchedule(ctx, ch.Owner, body)
 		if err == nil {
 			return s, nil
@@ -189,18 +478,37 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 		if !zoom.IsOutcomeUnknown(err) {
 			return nil, err
 		}
-		lastErr = err
+		// Most lost answers follow a commit: look at once, and wait only
+		// when the page is not there yet.
+		if found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug); lerr == nil && found != nil {
+			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
+			return found, nil
+		}
+		if werr := e.opts.Sleep(ctx, e.opts.LateCommitWait); werr != nil {
+			return nil, &unknownOutcome{fmt.Errorf("%w; the run ended before the owner's pages could be checked: outcome unknown; the next run checks", err)}
+		}
 		found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug)
 		if lerr != nil {
-			return nil, fmt.Errorf("%v; then listing the owner's pages to check failed: %v (the next run will find the page if it was made)", err, lerr)
+			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err, lerr)}
 		}
 		if found != nil {
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
 			return found, nil
 		}
-		e.log.Info("create answer was lost; the page does not exist, creating again", "row", ch.Row, "key", ch.Key, "try", try)
+		// Zoom answered with a server error: it said the write failed, and
+		// the page is still not there after the wait, so one more send is
+		// safe. With no answer at all (dropped connection, timeout) the
+		// write may still land later; a second send could make a second
+		// page, so this run stops here and the next run's listing decides.
+		var answered *zoom.APIError
+		if !errors.As(err, &answered) {
+			return nil, &unknownOutcome{fmt.Errorf("%w; no answer came and the page was not among the owner's pages after waiting %s, so no second create is sent: outcome unknown; the next run checks", err, e.opts.LateCommitWait)}
+		}
+		if send >= maxCreateSends {
+			return nil, fmt.Errorf("zoom answered %d creates with server errors and the page was not there after each wait: %w", send, err)
+		}
+		e.log.Info("create failed with a server error; the page is not there after waiting, sending again", "row", ch.Row, "key", ch.Key, "send", send+1)
 	}
-	return nil, fmt.Errorf("gave up after %d tries: %v", maxCreateTries, lastErr)
 }
 
 // findBySlug looks through the owner's listing, stopping at the page.
@@ -217,12 +525,13 @@ func (e *Engine) findBySlug(ctx context.Context, owner, slug string) (*zoom.Sche
 }
 
 // verify reads back every created page and every host change and checks
-// that Zoom stored an All Hosts Available page with every host. Per owner
-// it reads the cheaper way: one GET per page, or one listing when that
-// takes fewer calls.
-func (e *Engine) verify(ctx context.Context, plan *Plan, items []verifyItem) {
-	byOwner := map[string][]verifyItem{}
-	for _, it := range items {
+// that Zoom stored a multi-host page with every host. Per owner it reads
+// the cheaper way: one GET per page, or one listing when that takes fewer
+// calls.
+func (run *applyRun) verify(ctx context.Context, items []verifyItem) {
+	byOwner := map[string][]*verifyItem{}
+	for i := range items {
+		it := &items[i]
 		byOwner[it.ch.Owner] = append(byOwner[it.ch.Owner], it)
 	}
 	ownerNames := make([]string, 0, len(byOwner))
@@ -234,19 +543,25 @@ func (e *Engine) verify(ctx context.Context, plan *Plan, items []verifyItem) {
 	for i := range owners {
 		owners[i] = i
 	}
+	e := run.e
 	e.parallel(ctx, owners, func(i int) {
 		o := ownerNames[i]
 		its := byOwner[o]
-		stored := e.readBack(ctx, o, plan.ownerPages[o], its)
+		stored := e.readBack(ctx, o, run.plan.ownerPages[o], its)
 		for _, it := range its {
 			s, err := stored(it.id)
-			e.judge(ctx, it, s, err)
+			run.judge(ctx, it, s, err)
 		}
 	})
+	for _, it := range items {
+		if it.created && it.stored == nil && it.r.Status == StatusDone && ctx.Err() != nil {
+			it.r.Notes = append(it.r.Notes, "not verified: the run was interrupted before the page was read back; the next run checks it")
+		}
+	}
 }
 
 // readBack returns a lookup of the owner's stored pages by id.
-func (e *Engine) readBack(ctx context.Context, owner string, listed int, its []verifyItem) func(string) (*zoom.Schedule, error) {
+func (e *Engine) readBack(ctx context.Context, owner string, listed int, its []*verifyItem) func(string) (*zoom.Schedule, error) {
 	pagesToList := (listed+len(its))/zoom.MaxPageSize + 1
 	if len(its) > pagesToList {
 		// Keep only the pages being verified: the plan still holds the
@@ -277,78 +592,117 @@ func (e *Engine) readBack(ctx context.Context, owner string, listed int, its []v
 	return func(id string) (*zoom.Schedule, error) { return e.zoom.GetSchedule(ctx, owner, id) }
 }
 
-// judge decides a verified row's outcome.
-func (e *Engine) judge(ctx context.Context, it verifyItem, s *zoom.Schedule, err error) {
+// judge decides a verified row's outcome from the read-back.
+func (run *applyRun) judge(ctx context.Context, it *verifyItem, s *zoom.Schedule, err error) {
 	r, hosts := it.r, it.ch.page.Hosts
 	if err != nil {
-		r.Outcome = OutcomeFailed
-		r.Message = fmt.Sprintf("page %s was written but reading it back to verify the hosts failed: %v; the next run checks it again", it.id, err)
+		if ctx.Err() != nil {
+			return // interrupted: the write stands, unverified (see verify)
+		}
+		r.Status = StatusFailed
+		r.Error = fmt.Sprintf("page %s was written but reading it back to verify the hosts failed: %v; the next run checks it again", it.id, err)
 		return
 	}
 	r.URL = s.SchedulingURL
 	ok, missing := isAllHosts(s, hosts)
 	if ok {
-		if it.created {
-			r.Outcome = OutcomeCreated
-		} else {
-			r.Outcome = OutcomeUpdated
-		}
+		it.stored = s
 		return
 	}
 	stored := strings.Join(ruleHosts(s), ", ")
 	if !it.created {
-		r.Outcome = OutcomeManual
-		r.Message = fmt.Sprintf("Zoom did not store the host change on page %s (schedule_type=%s, hosts now: %s; missing: %s); its API cannot add hosts to this page. Add them in the Zoom web app, then run again",
+		r.Status = StatusFailed
+		r.NeedsManual = fmt.Sprintf("Zoom did not store the host change on page %s (schedule_type=%s, hosts now: %s; missing: %s); its API cannot add hosts to this page. Add them in the Zoom web app, then run again",
 			it.id, s.ScheduleType, stored, strings.Join(missing, ", "))
 		return
 	}
 	what := fmt.Sprintf("Zoom accepted the request but stored page %s as schedule_type=%s with hosts %s instead of an All Hosts Available page for %s — its API ignored the multi-host fields.",
 		it.id, s.ScheduleType, stored, strings.Join(hosts, ", "))
-	r.Outcome = OutcomeFailed
+	run.downgraded(ctx, it, what, "a One to One page (schedule_type="+s.ScheduleType+")")
+}
+
+// downgraded fails a created row whose page is not an All Hosts Available
+// page, deletes the page or keeps it per on_downgrade, and stops creates.
+func (run *applyRun) downgraded(ctx context.Context, it *verifyItem, what, detail string) {
+	e, r := run.e, it.r
+	run.learn(Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(), Detail: detail})
+	r.Status = StatusFailed
+	r.ToDo = todoFor(it.ch.page)
+	todo := "To do: " + r.ToDo.String() + "."
 	if e.opts.OnDowngrade == "keep" {
-		r.Message = what + " Kept it (sync.on_downgrade: keep): it is bookable as a One to One page until fixed. " + adoptHint
+		r.Error = what + " Kept it (sync.on_downgrade: keep): it is bookable until fixed; delete it, then " + r.ToDo.String() + "."
 		return
 	}
 	if derr := e.zoom.DeleteSchedule(ctx, it.ch.Owner, it.id); derr != nil && !zoom.IsNotFound(derr) {
-		r.Message = what + fmt.Sprintf(" Deleting it failed (%v): delete it by hand so nobody books it. ", derr) + adoptHint
+		r.Error = what + fmt.Sprintf(" Deleting it failed (%v): delete it by hand so nobody books it (the next run tries again). ", derr) + todo
 		return
 	}
 	r.ScheduleID, r.URL = "", ""
-	r.Message = what + " Deleted it so that no wrong page stays bookable. " + adoptHint
+	r.Error = what + " Deleted it so that no wrong page stays bookable. " + todo
+}
+
+// learn records what a verified create showed; a downgrade stops creates.
+func (run *applyRun) learn(v Verdict) {
+	run.verdictMu.Lock()
+	defer run.verdictMu.Unlock()
+	if v.Result == VerdictDowngraded {
+		run.stopCreates.Store(true)
+		if run.verdict == nil || run.verdict.Result != VerdictDowngraded {
+			run.verdict = &v
+		}
+		return
+	}
+	if run.verdict == nil {
+		run.verdict = &v
+	}
+}
+
+// saveVerdict keeps what this run learned for the next runs.
+func (e *Engine) saveVerdict(run *applyRun, rep *Report) {
+	run.verdictMu.Lock()
+	v := run.verdict
+	run.verdictMu.Unlock()
+	if v == nil {
+		return
+	}
+	rep.Verdict = v
+	if err := e.opts.Verdicts.Save(e.opts.Account, *v); err != nil {
+		msg := fmt.Sprintf("could not save how Zoom handles multi-host creates (%v); the next run tries one create again", err)
+		rep.Warnings = append(rep.Warnings, msg)
+		e.log.Warn(msg)
+	}
 }
 
 func (e *Engine) applyPrune(ctx context.Context, ch *Change, r *Result) {
 	var err error
-	if ch.PruneMode == "deactivate" {
+	if ch.Action == ActionDeactivate {
 		err = e.zoom.PatchSchedule(ctx, ch.Owner, ch.ScheduleID, &zoom.SchedulePatch{Active: ptr(false)})
-		r.Outcome = OutcomeDeactivated
 	} else {
 		err = e.zoom.DeleteSchedule(ctx, ch.Owner, ch.ScheduleID)
 		if zoom.IsNotFound(err) {
 			err = nil // already gone
 		}
-		r.Outcome = OutcomeDeleted
 	}
 	if err != nil {
-		r.Outcome, r.Message = OutcomeFailed, fmt.Sprintf("pruning page %s: %v", ch.ScheduleID, err)
+		r.Status, r.Error = StatusFailed, fmt.Sprintf("pruning page %s: %v", ch.ScheduleID, err)
 		return
 	}
-	r.Wrote = true
-	r.Message = "its row is gone from the sheet"
+	r.Status, r.Wrote = StatusDone, true
 }
 
-func (e *Engine) logResult(ctx context.Context, r *Result) {
+func (e *Engine) logResult(r *Result) {
 	level := slog.LevelInfo
-	switch r.Outcome {
-	case OutcomeUnchanged:
-		level = slog.LevelDebug
-	case OutcomeFailed, OutcomeInvalid, OutcomeManual:
+	switch {
+	case r.Attention():
 		level = slog.LevelWarn
+	case r.Action == ActionNone && r.Status == StatusDone && len(r.Notes) == 0:
+		level = slog.LevelDebug
 	}
+	ctx := context.Background()
 	if !e.log.Enabled(ctx, level) {
 		return
 	}
-	attrs := []slog.Attr{slog.String("outcome", string(r.Outcome))}
+	attrs := []slog.Attr{slog.String("outcome", r.Outcome())}
 	if r.Row > 0 {
 		attrs = append(attrs, slog.Int("row", r.Row), slog.String("key", r.Key))
 	}
@@ -358,22 +712,163 @@ func (e *Engine) logResult(ctx context.Context, r *Result) {
 	if r.URL != "" {
 		attrs = append(attrs, slog.String("url", r.URL))
 	}
-	if len(r.Fields) > 0 {
+	if len(r.Fields) > 0 && r.Action != ActionCreate {
 		names := make([]string, len(r.Fields))
 		for i, f := range r.Fields {
-			names[i] = f.Name
+			names[i] = f.Column
 		}
 		attrs = append(attrs, slog.String("fields", strings.Join(names, ",")))
 	}
-	if r.Message != "" {
-		attrs = append(attrs, slog.String("detail", r.Message))
+	if d := r.Detail(); d != "" {
+		attrs = append(attrs, slog.String("detail", d))
 	}
 	e.log.LogAttrs(ctx, level, resultTitle(r), attrs...)
 }
 
 func resultTitle(r *Result) string {
 	if r.Row > 0 {
-		return fmt.Sprintf("row %d %s: %s", r.Row, r.Key, r.Outcome)
+		return fmt.Sprintf("row %d %s: %s", r.Row, r.Key, r.Outcome())
 	}
-	return fmt.Sprintf("page %s: %s", r.Slug, r.Outcome)
+	return fmt.Sprintf("page %s: %s", r.Slug, r.Outcome())
+}
+
+// analyticsWitness reads Zoom's analytics report before and after the
+// creates, per owner: the only evidence the API gives of whether a page is
+// All Hosts Available or Any Host Available.
+type analyticsWitness struct {
+	e      *Engine
+	mu     gosync.Mutex
+	before map[string]*zoom.AnalyticsCounts // nil entry: unreadable
+	sent   map[string]int                   // creates Zoom accepted since before was read
+	off    bool                             // the report cannot be read (e.g. missing scope)
+}
+
+// analyticsSpan is the report period asked for: it covers every page
+// created this run.
+const analyticsSpan = 30 * 24 * time.Hour
+
+func (e *Engine) newWitness(ctx context.Context, plan *Plan, creates []int) *analyticsWitness {
+	w := &analyticsWitness{e: e, before: map[string]*zoom.AnalyticsCounts{}, sent: map[string]int{}}
+	owners := map[string]bool{}
+	for _, i := range creates {
+		owners[plan.Changes[i].Owner] = true
+	}
+	if plan.Create == CreateProbe {
+		// Only the probe's owner is read now; others when a create of
+		// theirs is first sent after the probe.
+		owners = map[string]bool{plan.Changes[creates[0]].Owner: true}
+	}
+	for _, o := range sortedKeys(owners) {
+		w.read(ctx, o)
+	}
+	return w
+}
+
+// read takes the owner's "before" counts.
+func (w *analyticsWitness) read(ctx context.Context, owner string) {
+	w.mu.Lock()
+	_, have := w.before[owner]
+	off := w.off
+	w.mu.Unlock()
+	if have {
+		return
+	}
+	var c *zoom.AnalyticsCounts
+	if !off {
+		c = w.fetch(ctx, owner)
+	}
+	w.mu.Lock()
+	w.before[owner] = c
+	w.sent[owner] = 0
+	w.mu.Unlock()
+}
+
+func (w *analyticsWitness) fetch(ctx context.Context, owner string) *zoom.AnalyticsCounts {
+	now := w.e.opts.Now()
+	a, err := w.e.zoom.GetAnalytics(ctx, owner, now.Add(-analyticsSpan), now.Add(24*time.Hour))
+	if err != nil {
+		w.e.log.Debug("Zoom's analytics report could not be read", "owner", owner, "error", err)
+		var ae *zoom.APIError
+		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 {
+			w.mu.Lock()
+			w.off = true
+			w.mu.Unlock()
+		}
+		return nil
+	}
+	return &a.LastNDays
+}
+
+func (w *analyticsWitness) created(owner string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	w.sent[owner]++
+	w.mu.Unlock()
+}
+
+// checkType compares each owner's counts after the creates with those
+// before them. all_host_available up by the owner's creates confirms the
+// type; any_host_available up is a wrong page (treated as a downgrade);
+// anything else leaves the type unconfirmed, and the row says so.
+func (run *applyRun) checkType(ctx context.Context, items []verifyItem) {
+	w := run.analytics
+	byOwner := map[string][]*verifyItem{}
+	for i := range items {
+		if items[i].stored != nil {
+			byOwner[items[i].ch.Owner] = append(byOwner[items[i].ch.Owner], &items[i])
+		}
+	}
+	for _, o := range sortedKeys(byOwner) {
+		its := byOwner[o]
+		var before, after *zoom.AnalyticsCounts
+		sent := 0
+		if w != nil {
+			w.mu.Lock()
+			before, sent = w.before[o], w.sent[o]
+			off := w.off
+			w.mu.Unlock()
+			if before != nil && !off && ctx.Err() == nil {
+				after = w.fetch(ctx, o)
+			}
+		}
+		switch {
+		case before == nil || after == nil:
+			run.unconfirmed(its, "Zoom's analytics report could not be read")
+		case after.AnyHostAvailable > before.AnyHostAvailable:
+			for _, it := range its {
+				run.downgraded(ctx, it, fmt.Sprintf("Zoom accepted the request and page %s reads back with every host, but Zoom's analytics report shows %d more Any Host Available (round robin) page(s) for %s and %d more All Hosts Available: Zoom made a page that offers a slot when any one host is free, not when all are.",
+					it.id, after.AnyHostAvailable-before.AnyHostAvailable, o, after.AllHostAvailable-before.AllHostAvailable), "an Any Host Available page (analytics report)")
+			}
+		case after.AllHostAvailable-before.AllHostAvailable >= sent && sent > 0:
+			run.learn(Verdict{Result: VerdictHonoured, FoundAt: run.e.opts.Now(), Detail: "All Hosts Available (read back and confirmed by the analytics report)"})
+			for _, it := range its {
+				it.r.Notes = append(it.r.Notes, "page type confirmed by Zoom's analytics report: All Hosts Available")
+			}
+		default:
+			run.unconfirmed(its, "Zoom's analytics report shows no change")
+		}
+		if w != nil && after != nil {
+			w.mu.Lock()
+			w.before[o], w.sent[o] = after, 0
+			w.mu.Unlock()
+		}
+	}
+}
+
+func (run *applyRun) unconfirmed(its []*verifyItem, why string) {
+	run.learn(Verdict{Result: VerdictHonoured, FoundAt: run.e.opts.Now(), Detail: "a multi-host page with every host (type not confirmed)"})
+	for _, it := range its {
+		it.r.Notes = append(it.r.Notes, fmt.Sprintf("created with every host, but Zoom's API does not show whether page %s is an All Hosts Available or an Any Host Available page (%s); check it once in the Zoom web app", it.id, why))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -46,7 +46,6 @@ func canonicalHours(w *zoom.WeeklyHours) string {
 	if w == nil {
 		return ""
 	}
-	names := [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 	var parts []string
 	for d, day := range w.Days() {
 		if len(*day) == 0 {
@@ -67,7 +66,7 @@ func canonicalHours(w *zoom.WeeklyHours) string {
 		for i, s := range spans {
 			texts[i] = hhmm(s.s) + "-" + hhmm(s.e)
 		}
-		parts = append(parts, names[d]+" "+strings.Join(texts, ","))
+		parts = append(parts, dayNames[d]+" "+strings.Join(texts, ","))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -220,38 +219,39 @@ func ruleHosts(s *zoom.Schedule) []string {
 func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.SchedulePatch, fields []FieldChange, hostsChanged bool) {
 	patch = &zoom.SchedulePatch{}
 	changed := false
-	add := func(name, before, after string) {
-		fields = append(fields, FieldChange{Name: name, Before: before, After: after})
+	add := func(f FieldChange) {
+		fields = append(fields, f)
 		changed = true
 	}
+	text := func(col, before, after string) { add(FieldChange{Column: col, Before: before, After: after}) }
 
 	if normText(p.Team) != normText(s.Summary) {
 		patch.Summary = ptr(p.Team)
-		add("summary", s.Summary, p.Team)
+		text(sheet.ColTeam, s.Summary, p.Team)
 	}
 	if p.Duration != s.Duration {
 		patch.Duration = ptr(p.Duration)
-		add("duration", strconv.Itoa(s.Duration), strconv.Itoa(p.Duration))
+		text(sheet.ColDuration, strconv.Itoa(s.Duration), strconv.Itoa(p.Duration))
 	}
 	if p.Description != nil && normText(*p.Description) != normText(s.Description) {
 		patch.Description = ptr(*p.Description)
-		add("description", s.Description, *p.Description)
+		text(sheet.ColDescription, s.Description, *p.Description)
 	}
 	if p.Location != nil && normText(*p.Location) != normText(s.Location) {
 		patch.Location = ptr(*p.Location)
-		add("location", s.Location, *p.Location)
+		text(sheet.ColLocation, s.Location, *p.Location)
 	}
 	if manageSlug && !strings.EqualFold(p.Slug, s.Slug) {
 		patch.Slug = ptr(p.Slug)
-		add("slug", s.Slug, p.Slug)
+		text(sheet.ColSlug, s.Slug, p.Slug)
 	}
 	if p.Active != s.Active {
 		patch.Active = ptr(p.Active)
-		add("active", strconv.FormatBool(s.Active), strconv.FormatBool(p.Active))
+		text(sheet.ColActive, strconv.FormatBool(s.Active), strconv.FormatBool(p.Active))
 	}
-	if s.TimeZone != "" && s.TimeZone != p.TimeZone {
+	zoneChanged := s.TimeZone != "" && s.TimeZone != p.TimeZone
+	if zoneChanged {
 		patch.TimeZone = ptr(p.TimeZone)
-		add("time_zone", s.TimeZone, p.TimeZone)
 	}
 	if p.BufferBefore != nil || p.BufferAfter != nil {
 		want := zoom.Buffer{Before: s.Buffer.Before, After: s.Buffer.After}
@@ -263,18 +263,23 @@ func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.Schedul
 		}
 		if want != s.Buffer {
 			patch.Buffer = &want
-			add("buffer", fmt.Sprintf("%d/%d", s.Buffer.Before, s.Buffer.After), fmt.Sprintf("%d/%d", want.Before, want.After))
+			if want.Before != s.Buffer.Before {
+				text(sheet.ColBufferBefore, strconv.Itoa(s.Buffer.Before), strconv.Itoa(want.Before))
+			}
+			if want.After != s.Buffer.After {
+				text(sheet.ColBufferAfter, strconv.Itoa(s.Buffer.After), strconv.Itoa(want.After))
+			}
 		}
 	}
-	intField := func(name string, want *int, have int, set func(*int)) {
+	intField := func(col string, want *int, have int, set func(*int)) {
 		if want != nil && *want != have {
 			set(ptr(*want))
-			add(name, strconv.Itoa(have), strconv.Itoa(*want))
+			text(col, strconv.Itoa(have), strconv.Itoa(*want))
 		}
 	}
-	intField("cushion", p.MinNotice, s.Cushion, func(v *int) { patch.Cushion = v })
-	intField("start_time_increment", p.Increment, s.StartTimeIncrement, func(v *int) { patch.StartTimeIncrement = v })
-	intField("booking_limit", p.DailyLimit, s.BookingLimit, func(v *int) { patch.BookingLimit = v })
+	intField(sheet.ColMinNotice, p.MinNotice, s.Cushion, func(v *int) { patch.Cushion = v })
+	intField(sheet.ColIncrement, p.Increment, s.StartTimeIncrement, func(v *int) { patch.StartTimeIncrement = v })
+	intField(sheet.ColDailyLimit, p.DailyLimit, s.BookingLimit, func(v *int) { patch.BookingLimit = v })
 
 	// Hosts and hours: one rule per host with the row's hours and zone.
 	wantHosts := slices.Clone(p.Hosts)
@@ -282,6 +287,7 @@ func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.Schedul
 		wantHosts[i] = normEmail(wantHosts[i])
 	}
 	sort.Strings(wantHosts)
+	wantHosts = slices.Compact(wantHosts)
 	haveHosts := ruleHosts(s)
 	hostsChanged = !slices.Equal(wantHosts, haveHosts)
 	rulesChanged := hostsChanged
@@ -291,28 +297,43 @@ func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.Schedul
 			break
 		}
 	}
-	shown := len(fields)
 	if hostsChanged {
-		add("hosts", strings.Join(haveHosts, ", "), strings.Join(wantHosts, ", "))
+		add(FieldChange{Column: sheet.ColHosts, Before: strings.Join(haveHosts, ", "), After: strings.Join(wantHosts, ", "),
+			Added: setMinus(wantHosts, haveHosts), Removed: setMinus(haveHosts, wantHosts)})
+	}
+	// The page's zone and the rules' zones are one column in the sheet.
+	var zoneBefore []string
+	if zoneChanged {
+		zoneBefore = append(zoneBefore, s.TimeZone)
 	}
 	if rulesChanged {
 		// Texts for display only, built when something changed.
-		wantHours := canonicalHours(weeklyHours(p.Availability))
-		var hoursBefore, zoneBefore []string
+		want := weeklyHours(p.Availability)
+		var befores []*zoom.WeeklyHours
+		seen := map[string]bool{}
+		custom := true
 		for _, r := range s.AvailabilityRules {
-			hoursBefore = append(hoursBefore, canonicalHours(r.SegmentsRecurrence))
-			zoneBefore = append(zoneBefore, r.TimeZone)
+			if t := canonicalHours(r.SegmentsRecurrence); !seen[t] {
+				seen[t] = true
+				befores = append(befores, r.SegmentsRecurrence)
+			}
+			if r.TimeZone != p.TimeZone {
+				zoneBefore = append(zoneBefore, r.TimeZone)
+			}
+			custom = custom && r.UseCustom
 		}
-		if before := strings.Join(slices.Compact(slices.Sorted(slices.Values(hoursBefore))), " | "); before != wantHours {
-			add("availability", before, wantHours)
-		}
-		if before := strings.Join(slices.Compact(slices.Sorted(slices.Values(zoneBefore))), " | "); before != p.TimeZone {
-			add("rules_time_zone", before, p.TimeZone)
-		}
-		if len(fields) == shown {
-			// Same hosts, hours and zone: the rules used the hosts' own
-			// calendars instead of custom hours.
-			add("availability_rules", "hosts' own calendars", "custom hours")
+		days := dayChanges(befores, want)
+		switch {
+		case len(days) > 0:
+			var before []string
+			for _, b := range befores {
+				before = append(before, canonicalHours(b))
+			}
+			add(FieldChange{Column: sheet.ColAvailability, Before: strings.Join(before, " | "), After: canonicalHours(want), Days: days})
+		case !custom:
+			// Same hours on paper, but the rules follow the hosts' own
+			// calendars instead of the row's hours.
+			text(sheet.ColAvailability, "each host's own calendar", canonicalHours(want))
 		}
 		patch.AvailabilityOverride = ptr(true)
 		patch.AvailabilityRules = hostRules(p)
@@ -321,10 +342,105 @@ func diff(p *sheet.Page, s *zoom.Schedule, manageSlug bool) (patch *zoom.Schedul
 			patch.PoolingType, patch.UserPools, patch.Attendees = &pooling, pools, attendees
 		}
 	}
+	if len(zoneBefore) > 0 {
+		text(sheet.ColTimeZone, strings.Join(slices.Compact(slices.Sorted(slices.Values(zoneBefore))), " | "), p.TimeZone)
+	}
 	if !changed {
 		return nil, nil, false
 	}
 	return patch, fields, hostsChanged
+}
+
+// setMinus is a without b; both sorted.
+func setMinus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if _, found := slices.BinarySearch(b, x); !found {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// dayText is one day's ranges, canonical: "09:00-12:00, 13:00-17:00".
+func dayText(w *zoom.WeeklyHours, d int) string {
+	if w == nil {
+		return ""
+	}
+	var one zoom.WeeklyHours
+	*one.Days()[d] = *w.Days()[d]
+	t := canonicalHours(&one)
+	t = strings.TrimPrefix(t, dayNames[d]+" ")
+	return strings.ReplaceAll(t, ",", ", ")
+}
+
+// dayChanges lists the weekdays, Monday first, whose hours differ between
+// any of the befores (one per distinct set of hours on the page) and want.
+func dayChanges(befores []*zoom.WeeklyHours, want *zoom.WeeklyHours) []DayChange {
+	if len(befores) == 0 {
+		befores = []*zoom.WeeklyHours{nil}
+	}
+	var out []DayChange
+	for _, d := range []int{1, 2, 3, 4, 5, 6, 0} {
+		after := dayText(want, d)
+		var bs []string
+		differs := false
+		for _, b := range befores {
+			t := dayText(b, d)
+			differs = differs || t != after
+			if !slices.Contains(bs, t) {
+				bs = append(bs, t)
+			}
+		}
+		if differs {
+			out = append(out, DayChange{Day: dayNames[d], Before: strings.Join(bs, " | "), After: after})
+		}
+	}
+	return out
+}
+
+// hoursText is the row's weekly hours as the sheet's canonical text.
+func hoursText(p *sheet.Page) string {
+	if p.AvailabilityText != "" {
+		return p.AvailabilityText
+	}
+	return canonicalHours(weeklyHours(p.Availability))
+}
+
+// createFields lists every attribute a create sets, for display.
+func createFields(p *sheet.Page) []FieldChange {
+	hosts := slices.Clone(p.Hosts)
+	want := weeklyHours(p.Availability)
+	fields := []FieldChange{
+		{Column: sheet.ColTeam, After: p.Team},
+		{Column: sheet.ColOwner, After: normEmail(p.Owner)},
+		{Column: sheet.ColHosts, After: strings.Join(hosts, ", "), Added: hosts},
+		{Column: sheet.ColDuration, After: strconv.Itoa(p.Duration)},
+		{Column: sheet.ColTimeZone, After: p.TimeZone},
+		{Column: sheet.ColAvailability, After: hoursText(p), Days: dayChanges(nil, want)},
+		{Column: sheet.ColSlug, After: p.Slug},
+		{Column: sheet.ColActive, After: strconv.FormatBool(p.Active)},
+	}
+	opt := func(col string, v *string) {
+		if v != nil {
+			fields = append(fields, FieldChange{Column: col, After: *v})
+		}
+	}
+	num := func(col string, v *int) {
+		if v != nil {
+			fields = append(fields, FieldChange{Column: col, After: strconv.Itoa(*v)})
+		}
+	}
+	opt(sheet.ColDescription, p.Description)
+	opt(sheet.ColLocation, p.Location)
+	num(sheet.ColBufferBefore, p.BufferBefore)
+	num(sheet.ColBufferAfter, p.BufferAfter)
+	num(sheet.ColMinNotice, p.MinNotice)
+	num(sheet.ColIncrement, p.Increment)
+	num(sheet.ColDailyLimit, p.DailyLimit)
+	return fields
 }
 
 func ptr[T any](v T) *T { return &v }

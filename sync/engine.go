@@ -24,6 +24,7 @@ type Zoom interface {
 	CreateSchedule(ctx context.Context, userID string, body *zoom.ScheduleCreate) (*zoom.Schedule, error)
 	PatchSchedule(ctx context.Context, userID, scheduleID string, patch *zoom.SchedulePatch) error
 	DeleteSchedule(ctx context.Context, userID, scheduleID string) error
+	GetAnalytics(ctx context.Context, userID string, from, to time.Time) (*zoom.Analytics, error)
 }
 
 // Options is the engine's policy.
@@ -34,15 +35,37 @@ type Options struct {
 	MaxPrune        int
 	MaxPrunePercent float64
 	ForcePrune      bool
-	Concurrency     int // workers for listings and writes (default 4)
+	Concurrency     int    // workers for listings and writes (default 4)
+	Dedupe          string // delete (default): remove duplicate pages zoomsync made | report
+
+	// Account identifies the Zoom account whose create verdict Verdicts
+	// keeps (any stable text; the file store keeps only a hash of it).
+	Account string
+	// Verdicts keeps, per account, whether Zoom honours multi-host creates;
+	// nil keeps it in memory only, so every run starts by probing.
+	Verdicts VerdictStore
+	// RecheckCreate is how long a verdict holds before one create is tried
+	// again (sync.recheck_create, default 168h).
+	RecheckCreate time.Duration
+	// ForceRecheck tries one create whatever the verdict (--recheck-create).
+	ForceRecheck bool
+	// LateCommitWait is how long to wait, after a create whose answer was
+	// lost, before listing the owner's pages to see whether it landed: long
+	// enough for a commit that arrives after the client gave up (default 10s).
+	LateCommitWait time.Duration
 
 	Logger   *slog.Logger
 	Now      func() time.Time
-	Progress func(done, total int) // called as writes finish; optional
+	Sleep    func(ctx context.Context, d time.Duration) error // default: a timer that ends with ctx
+	Progress func(done, total int)                            // called as writes finish; optional
+	// OnResult is called once for each row or page as soon as its outcome
+	// is final, from any goroutine but never concurrently; optional.
+	OnResult func(Result)
 }
 
-// Engine plans and applies syncs. It keeps no state between runs: every run
-// reads the sheet and Zoom from scratch.
+// Engine plans and applies syncs. Between runs it keeps only the create
+// verdict (Options.Verdicts): every run reads the sheet and Zoom from
+// scratch.
 type Engine struct {
 	zoom Zoom
 	opts Options
@@ -60,24 +83,56 @@ func New(z Zoom, opts Options) *Engine {
 	if opts.Prune == "" {
 		opts.Prune = "off"
 	}
+	if opts.Dedupe == "" {
+		opts.Dedupe = "delete"
+	}
+	if opts.RecheckCreate <= 0 {
+		opts.RecheckCreate = 168 * time.Hour
+	}
+	if opts.LateCommitWait <= 0 {
+		opts.LateCommitWait = 10 * time.Second
+	}
+	if opts.Verdicts == nil {
+		opts.Verdicts = &memVerdicts{}
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
 	return &Engine{zoom: z, opts: opts, log: opts.Logger}
 }
 
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // FatalError means the run cannot proceed at all (bad credentials, missing
-// scopes): no row was planned.
+// scopes, the account's daily request limit): no row was planned.
 type FatalError struct{ Err error }
 
 func (e *FatalError) Error() string { return e.Err.Error() }
 func (e *FatalError) Unwrap() error { return e.Err }
 
 // fatal reports errors that would fail every call, not just one owner's.
+// Rate-limit errors come first: a *RateLimitError is also an *APIError, and
+// a daily limit must stop the run once, not fail each owner.
 func fatal(err error) bool {
+	var rl *zoom.RateLimitError
+	if errors.As(err, &rl) {
+		return true
+	}
 	var auth *zoom.AuthError
 	if errors.As(err, &auth) {
 		return true
@@ -87,8 +142,7 @@ func fatal(err error) bool {
 		// 401 after a token refresh, or a token without the scopes.
 		return ae.Status == http.StatusUnauthorized || ae.Code == 4711 || ae.Code == 124
 	}
-	var rl *zoom.RateLimitError
-	return errors.As(err, &rl) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // listing is one owner's pages.
@@ -117,35 +171,99 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 	for o, l := range listings {
 		plan.ownerPages[o] = len(l.pages)
 	}
+	mode, verdict, why := e.createMode()
+	plan.verdict = verdict
 
 	claimed := map[string]*Change{} // schedule id → the row that owns the page
+	var pageChanges []*Change
 	for i := range res.Pages {
 		p := &res.Pages[i]
-		ch := e.planRow(ctx, p, idx)
-		if ch.ScheduleID != "" && ch.Action != ActionError {
+		ch, extra := e.planRow(ctx, p, idx, mode)
+		if ch.ScheduleID != "" && ch.Error == "" {
 			if other, dup := claimed[ch.ScheduleID]; dup {
 				// Two rows resolved to one page (say one by id, one by
 				// slug): neither may drive it.
 				for _, c := range []*Change{other, ch} {
-					c.Action = ActionError
-					c.Reasons = []string{fmt.Sprintf("rows %d and %d both match page %s; give each row its own slug or schedule_id", other.Row, ch.Row, ch.ScheduleID)}
+					c.Action, c.Fields, c.patch, c.Notes = ActionNone, nil, nil, nil
+					c.Error = fmt.Sprintf("rows %d and %d both match page %s; give each row its own slug or schedule_id", other.Row, ch.Row, ch.ScheduleID)
 				}
 			}
 			claimed[ch.ScheduleID] = ch
 		}
+		for _, x := range extra {
+			claimed[x.ScheduleID] = ch
+		}
 		plan.Changes = append(plan.Changes, ch)
+		pageChanges = append(pageChanges, extra...)
 	}
+	pageChanges = append(pageChanges, e.planDuplicates(plan, idx, claimed)...)
 	for _, inv := range res.Invalid {
-		ch := &Change{Action: ActionInvalid, Row: inv.Row, Key: inv.Key, Slug: inv.Slug, Owner: inv.Owner}
+		ch := &Change{Action: ActionNone, Row: inv.Row, Key: inv.Key, Slug: inv.Slug, Owner: inv.Owner}
 		for _, pr := range inv.Problems {
-			ch.Reasons = append(ch.Reasons, problemText(pr))
+			ch.Invalid = append(ch.Invalid, problemText(pr))
 		}
 		plan.Changes = append(plan.Changes, ch)
 	}
 	sort.SliceStable(plan.Changes, func(i, j int) bool { return plan.Changes[i].Row < plan.Changes[j].Row })
+	plan.Changes = append(plan.Changes, pageChanges...)
 
-	e.planPrune(plan, res, idx, listings, claimed)
+	if mode == CreateProbe {
+		for _, c := range plan.Changes {
+			if c.Cause == CauseDowngraded || c.ToDo != nil && strings.Contains(c.NeedsManual, "zoomsync created") {
+				// A One to One page zoomsync made for a multi-host row
+				// already shows what a probe would: Zoom downgrades.
+				plan.learned = &Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(),
+					Detail: fmt.Sprintf("a One to One page (page %s that an earlier run created)", c.ScheduleID)}
+				mode, verdict = CreateWebApp, plan.learned
+				for _, r := range plan.Changes {
+					if r.Action == ActionCreate {
+						r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
+					}
+				}
+				break
+			}
+		}
+	}
+	e.planCreates(plan, mode, verdict, why)
+	e.planPrune(plan, res, listings, claimed)
+	if plan.Prune.Refused {
+		// A refused prune fails the run before it writes anything: the
+		// plan says so by holding every write back.
+		for _, c := range plan.Changes {
+			if c.Action.Writes() {
+				c.Held, c.Action = c.Action, ActionNone
+			}
+		}
+	}
 	return plan, nil
+}
+
+// planCreates records how creates are sent and tells the admin why.
+func (e *Engine) planCreates(plan *Plan, mode string, v *Verdict, why string) {
+	creates, webApp := plan.Count(ActionCreate), plan.Count(ActionCreateInWebApp)
+	switch {
+	case creates > 0:
+		plan.Create = mode
+		if mode == CreateProbe {
+			first := plan.firstCreate()
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: the first create (row %d) is sent alone and verified before any other; if Zoom stores a One to One page, the other %d rows become pages to create in the Zoom web app",
+				why, first.Row, creates-1))
+		}
+	case webApp > 0 && v != nil && v.Result == VerdictDowngraded:
+		plan.Create = CreateWebApp
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("Zoom stored a multi-host create as %s on %s, so no create is sent until %s (sync.recheck_create; --recheck-create tries now): %d pages to create in the Zoom web app with the slugs given",
+			v.Detail, v.FoundAt.UTC().Format("2006-01-02"), v.FoundAt.Add(e.opts.RecheckCreate).UTC().Format("2006-01-02"), webApp))
+	}
+}
+
+// firstCreate is the create a probe sends: the first in sheet order.
+func (p *Plan) firstCreate() *Change {
+	for _, c := range p.Changes {
+		if c.Action == ActionCreate {
+			return c
+		}
+	}
+	return nil
 }
 
 func problemText(p sheet.Problem) string {
@@ -203,22 +321,38 @@ func (e *Engine) listOwners(ctx context.Context, owners []string) (map[string]*l
 type index struct {
 	listings map[string]*listing
 	byID     map[string]*zoom.Schedule
-	ownerOf  map[string]string                    // schedule id → owner whose listing has it
-	bySlug   map[string]map[string]*zoom.Schedule // owner → lower slug → page
-	byURL    map[string]*zoom.Schedule            // scheduling_url → page
+	ownerOf  map[string]string                      // schedule id → owner whose listing has it
+	bySlug   map[string]map[string]*zoom.Schedule   // owner → lower slug → the page kept for the slug
+	dups     map[string]map[string][]*zoom.Schedule // owner → lower slug → every page, when more than one
+	byURL    map[string]*zoom.Schedule              // scheduling_url → page
 	total    int
 }
 
 func newIndex(ls map[string]*listing) *index {
 	idx := &index{listings: ls, byID: map[string]*zoom.Schedule{}, ownerOf: map[string]string{},
-		bySlug: map[string]map[string]*zoom.Schedule{}, byURL: map[string]*zoom.Schedule{}}
+		bySlug: map[string]map[string]*zoom.Schedule{}, dups: map[string]map[string][]*zoom.Schedule{},
+		byURL: map[string]*zoom.Schedule{}}
 	for o, l := range ls {
 		slugs := map[string]*zoom.Schedule{}
 		for i := range l.pages {
 			s := &l.pages[i]
 			idx.byID[strings.ToLower(s.ScheduleID)] = s
 			idx.ownerOf[strings.ToLower(s.ScheduleID)] = o
-			slugs[strings.ToLower(s.Slug)] = s
+			slug := strings.ToLower(s.Slug)
+			if prev, ok := slugs[slug]; ok {
+				if idx.dups[o] == nil {
+					idx.dups[o] = map[string][]*zoom.Schedule{}
+				}
+				if idx.dups[o][slug] == nil {
+					idx.dups[o][slug] = []*zoom.Schedule{prev}
+				}
+				idx.dups[o][slug] = append(idx.dups[o][slug], s)
+				if keepFirst(s, prev) {
+					slugs[slug] = s
+				}
+			} else {
+				slugs[slug] = s
+			}
 			if s.SchedulingURL != "" {
 				idx.byURL[strings.TrimRight(strings.ToLower(s.SchedulingURL), "/")] = s
 			}
@@ -227,6 +361,20 @@ func newIndex(ls map[string]*listing) *index {
 		idx.bySlug[o] = slugs
 	}
 	return idx
+}
+
+// keepFirst reports whether page a, listed after b with the same slug, is
+// the one to keep: a page made in the web app beats one made through the
+// API, a multi-host page beats a One to One page; otherwise the older
+// (first listed) page stays.
+func keepFirst(a, b *zoom.Schedule) bool {
+	if madeInWebApp(a) != madeInWebApp(b) {
+		return madeInWebApp(a)
+	}
+	if (a.ScheduleType == zoom.ScheduleTypeMultiple) != (b.ScheduleType == zoom.ScheduleTypeMultiple) {
+		return a.ScheduleType == zoom.ScheduleTypeMultiple
+	}
+	return false
 }
 
 // slugElsewhere finds a page with the slug in another owner's listing.
@@ -243,15 +391,19 @@ func (idx *index) slugElsewhere(owner, slug string) *zoom.Schedule {
 	return nil
 }
 
-// planRow matches a row to its page and decides the action.
-func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index) *Change {
+// planRow matches a row to its page and decides the action. Extra are
+// page-level changes the row causes (a stray One to One page to delete).
+func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode string) (ch *Change, extra []*Change) {
 	owner := normEmail(p.Owner)
-	ch := &Change{Row: p.Row, Key: p.Key, Team: p.Team, Owner: owner, Slug: p.Slug, page: p}
+	ch = &Change{Row: p.Row, Key: p.Key, Team: p.Team, Owner: owner, Slug: p.Slug, Action: ActionNone, page: p}
 	l := idx.listings[owner]
-	if l == nil || l.err != nil {
-		ch.Action = ActionError
-		ch.Reasons = []string{fmt.Sprintf("listing the pages of owner %s failed: %v", owner, l.err)}
-		return ch
+	if l == nil {
+		ch.Error = fmt.Sprintf("the pages of owner %s were not listed", owner)
+		return ch, nil
+	}
+	if l.err != nil {
+		ch.Error = fmt.Sprintf("listing the pages of owner %s failed: %v", owner, l.err)
+		return ch, nil
 	}
 
 	var (
@@ -267,9 +419,8 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index) *Change
 		} else {
 			s, o, err := e.findByID(ctx, p, id)
 			if err != nil {
-				ch.Action = ActionError
-				ch.Reasons = []string{err.Error()}
-				return ch
+				ch.Error = err.Error()
+				return ch, nil
 			}
 			cur, pageOwner = s, o
 		}
@@ -281,9 +432,8 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index) *Change
 		} else if s, ok := idx.bySlug[owner][strings.ToLower(p.Ref.Slug)]; ok {
 			cur = s
 		} else {
-			ch.Action = ActionError
-			ch.Reasons = []string{fmt.Sprintf("booking link %s is not among the pages of owner %s; check the link, or set owner to the host who made the page", p.Ref.URL, owner)}
-			return ch
+			ch.Error = fmt.Sprintf("booking link %s is not among the pages of owner %s; check the link, or set owner to the host who made the page", p.Ref.URL, owner)
+			return ch, nil
 		}
 	default:
 		if s, ok := idx.bySlug[owner][strings.ToLower(p.Slug)]; ok {
@@ -292,48 +442,140 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index) *Change
 		} else if other := idx.slugElsewhere(owner, p.Slug); other != nil {
 			// Most often the hosts were reordered, which changed the
 			// default owner. Creating would leave two pages for one team.
-			ch.Action = ActionManual
 			ch.ScheduleID = other.ScheduleID
-			ch.Reasons = []string{fmt.Sprintf("page %s with slug %s already exists under %s, but the row's owner is %s (the owner defaults to the first host); set the row's owner to %s to keep that page, or delete it in Zoom to make a new one",
-				other.ScheduleID, other.Slug, idx.ownerOf[strings.ToLower(other.ScheduleID)], owner, idx.ownerOf[strings.ToLower(other.ScheduleID)])}
-			return ch
+			ch.NeedsManual = fmt.Sprintf("page %s with slug %s already exists under %s, but the row's owner is %s (the owner defaults to the first host); set the row's owner to %s to keep that page, or delete it in Zoom to make a new one",
+				other.ScheduleID, other.Slug, idx.ownerOf[strings.ToLower(other.ScheduleID)], owner, idx.ownerOf[strings.ToLower(other.ScheduleID)])
+			return ch, nil
 		}
 	}
 
 	if cur == nil {
-		ch.Action = ActionCreate
-		return ch
+		if mode == CreateWebApp {
+			ch.Action, ch.ToDo = ActionCreateInWebApp, todoFor(p)
+			return ch, nil
+		}
+		ch.Action, ch.Fields = ActionCreate, createFields(p)
+		return ch, nil
 	}
 	ch.current = cur
 	ch.ScheduleID = cur.ScheduleID
 	ch.URL = cur.SchedulingURL
 	ch.Owner = pageOwner
 	if pageOwner != owner {
-		ch.Action = ActionManual
-		ch.Reasons = []string{fmt.Sprintf("page %s is owned by %s but the row's owner is %s; Zoom cannot move a page to another owner — set the row's owner to %s", cur.ScheduleID, pageOwner, owner, pageOwner)}
-		return ch
+		ch.NeedsManual = fmt.Sprintf("page %s is owned by %s but the row's owner is %s; Zoom cannot move a page to another owner — set the row's owner to %s", cur.ScheduleID, pageOwner, owner, pageOwner)
+		return ch, nil
 	}
 	if len(p.Hosts) > 1 && cur.ScheduleType != zoom.ScheduleTypeMultiple {
-		ch.Action = ActionManual
-		ch.Reasons = []string{fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, adoptHint)}
-		return ch
+		return e.planOneToOne(ch, p, cur)
 	}
 	// The slug of an adopted page is its public link: change it only when
 	// the row asks for a specific slug.
 	manageSlug := ch.Match == "slug" || p.SlugSet
 	patch, fields, hostsChanged := diff(p, cur, manageSlug)
 	if patch == nil {
-		ch.Action = ActionNoop
-		return ch
+		return ch, nil
 	}
 	ch.Action = ActionUpdate
 	ch.patch, ch.Fields, ch.hostsChanged = patch, fields, hostsChanged
-	return ch
+	if ch.Match == "slug" && madeInWebApp(cur) {
+		ch.Adopt = true
+		ch.Notes = append(ch.Notes, fmt.Sprintf("adopting page %s, found by its slug %s: one update brings it in step with the row", cur.ScheduleID, cur.Slug))
+	}
+	return ch, nil
+}
+
+// madeInWebApp reports whether a page was made in the Zoom web app: its
+// created_via says so, or, where Zoom's answer lacks the field, some host's
+// rule follows the host's own calendar, which zoomsync never writes.
+func madeInWebApp(s *zoom.Schedule) bool {
+	if s.CreatedVia != "" {
+		return s.CreatedVia == "web"
+	}
+	for _, r := range s.AvailabilityRules {
+		if !r.UseCustom {
+			return true
+		}
+	}
+	return false
+}
+
+// planOneToOne handles a multi-host row whose page is One to One. A page
+// zoomsync made for the row (the row's own slug, not made in the web app)
+// is what a downgraded create left behind — also after a run was killed
+// between the create and its clean-up: with on_downgrade delete it is
+// deleted and the row waits for its web-app page. Any other One to One
+// page is the admin's: it is never deleted.
+func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*Change, []*Change) {
+	ours := ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug)
+	todo := todoFor(p)
+	if !ours {
+		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, adoptHint)
+		ch.ToDo = todo
+		return ch, nil
+	}
+	if e.opts.OnDowngrade == "keep" {
+		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page zoomsync created for this row: Zoom ignored the multi-host fields. It is kept (sync.on_downgrade: keep) and bookable as One to One; delete it in Zoom, then %s",
+			cur.ScheduleID, cur.Slug, todo)
+		ch.ToDo = todo
+		return ch, nil
+	}
+	del := &Change{Action: ActionDelete, Cause: CauseDowngraded, Key: p.Key, Team: cur.Summary, Owner: ch.Owner,
+		ScheduleID: cur.ScheduleID, Slug: cur.Slug, URL: cur.SchedulingURL, current: cur,
+		Notes: []string{fmt.Sprintf("a One to One page zoomsync created for row %d (%s), where Zoom ignored the multi-host fields; deleted so that nobody books it (sync.on_downgrade: delete)", p.Row, p.Key)}}
+	row := &Change{Row: p.Row, Key: p.Key, Team: p.Team, Owner: ch.Owner, Slug: p.Slug, Action: ActionCreateInWebApp, ToDo: todo, page: p,
+		Notes: []string{fmt.Sprintf("the One to One page %s zoomsync made for this row is deleted; create the page in the Zoom web app", cur.ScheduleID)}}
+	return row, []*Change{del}
+}
+
+// planDuplicates finds rows whose slug is held by two or more pages of one
+// owner. The page the row uses stays; extra copies zoomsync made (not made
+// in the web app) are deleted with sync.dedupe: delete; the rest are only
+// reported.
+func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Change) []*Change {
+	var out []*Change
+	for _, ch := range plan.Changes {
+		if ch.page == nil {
+			continue
+		}
+		group := idx.dups[ch.Owner][strings.ToLower(ch.Slug)]
+		if len(group) < 2 {
+			continue
+		}
+		keep := ch.ScheduleID
+		if keep == "" {
+			keep = idx.bySlug[ch.Owner][strings.ToLower(ch.Slug)].ScheduleID
+		}
+		var ids []string
+		for _, s := range group {
+			ids = append(ids, s.ScheduleID)
+			if s.ScheduleID == keep {
+				continue
+			}
+			if prev := claimed[s.ScheduleID]; prev != nil && prev != ch {
+				continue // another row's page
+			}
+			claimed[s.ScheduleID] = ch
+			d := &Change{Action: ActionNone, Cause: CauseDuplicate, Key: ch.Key, Team: s.Summary, Owner: ch.Owner,
+				ScheduleID: s.ScheduleID, Slug: s.Slug, URL: s.SchedulingURL, current: s}
+			switch {
+			case madeInWebApp(s):
+				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug, made in the Zoom web app: only reported; delete one of them in Zoom", ch.Row)}
+			case e.opts.Dedupe != "delete":
+				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug (sync.dedupe: report); delete it in Zoom", ch.Row)}
+			default:
+				d.Action = ActionDelete
+				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug that zoomsync made (a create that landed twice); deleted (sync.dedupe: delete)", ch.Row)}
+			}
+			out = append(out, d)
+		}
+		ch.Notes = append(ch.Notes, fmt.Sprintf("%d pages of %s have the slug %s (%s); this row keeps %s", len(group), ch.Owner, ch.Slug, strings.Join(ids, ", "), keep))
+	}
+	return out
 }
 
 // adoptHint is what the admin can do when Zoom's API will not make an All
 // Hosts Available page.
-const adoptHint = "Create the page once in the Zoom web app (Scheduler → Create → All Hosts Available) and put its schedule ID or booking link in the row's schedule_id column; zoomsync then keeps it in step."
+const adoptHint = "Create the page once in the Zoom web app (Scheduler → Create → All Hosts Available) with the row's slug as its link, or put its schedule ID or booking link in the row's schedule_id column; zoomsync then keeps it in step."
 
 // findByID looks for a page that is in no listing: it may belong to a host
 // who owns no row. Single-page GETs 404 for another user's page, so each
@@ -351,7 +593,7 @@ func (e *Engine) findByID(ctx context.Context, p *sheet.Page, id string) (*zoom.
 			return s, h, nil
 		}
 		if err != nil && !zoom.IsNotFound(err) {
-			return nil, "", fmt.Errorf("looking up schedule_id %s: %v", id, err)
+			return nil, "", fmt.Errorf("looking up schedule_id %s: %w", id, err)
 		}
 	}
 	return nil, "", fmt.Errorf("schedule_id %s does not exist among the pages of this row's hosts (was it deleted?); clear the cell to let zoomsync create a new page, or put the right id", id)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zoomsync/zoomsync/zoom"
@@ -25,7 +26,7 @@ func TestFirstRunCreatesSecondRunWritesNothing(t *testing.T) {
 	if got := plan.Count(ActionCreate); got != 3 {
 		t.Fatalf("planned %d creates, want 3", got)
 	}
-	want := map[string]Outcome{"sales-emea": OutcomeCreated, "support": OutcomeCreated, "recruiting": OutcomeCreated}
+	want := map[string]string{"sales-emea": "created", "support": "created", "recruiting": "created"}
 	if diff := cmp.Diff(want, outcomes(rep)); diff != "" {
 		t.Fatalf("outcomes (-want +got):\n%s", diff)
 	}
@@ -47,7 +48,7 @@ func TestFirstRunCreatesSecondRunWritesNothing(t *testing.T) {
 	// Second run: the minimum calls (one listing per owner), zero writes.
 	e.emu.ResetStats()
 	plan, rep = e.run(roster)
-	if !plan.Empty() || plan.Count(ActionNoop) != 3 {
+	if !plan.Empty() || plan.Count(ActionNone) != 3 {
 		t.Fatalf("second plan not empty: %+v", plan.Changes)
 	}
 	st := e.emu.Stats()
@@ -72,8 +73,8 @@ func TestEditsBecomeMinimalPatches(t *testing.T) {
 	edited := strings.Replace(roster, "| 45       |", "| 50       |", 1)
 	edited = strings.Replace(edited, "Mon-Thu 08:00-12:00, 13:00-16:00", "Mon-Thu 08:00-12:00, 13:00-17:00", 1)
 	plan, rep := e.run(edited)
-	if plan.Count(ActionUpdate) != 2 || plan.Count(ActionNoop) != 1 {
-		t.Fatalf("plan: %d updates, %d unchanged", plan.Count(ActionUpdate), plan.Count(ActionNoop))
+	if plan.Count(ActionUpdate) != 2 || plan.Count(ActionNone) != 1 {
+		t.Fatalf("plan: %d updates, %d unchanged", plan.Count(ActionUpdate), plan.Count(ActionNone))
 	}
 	writes := e.rec.writes()
 	if len(writes) != 2 {
@@ -92,7 +93,7 @@ func TestEditsBecomeMinimalPatches(t *testing.T) {
 			t.Errorf("no PATCH with exactly %s; got %v", keys, bodies)
 		}
 	}
-	if got := result(t, rep, "sales-emea"); got.Outcome != OutcomeUpdated || got.Fields[0].Name != "duration" {
+	if got := result(t, rep, "sales-emea"); got.Outcome() != "updated" || got.Fields[0].Column != "duration" {
 		t.Errorf("sales-emea: %+v", got)
 	}
 	if e.rec.count("GET", "/scheduler/schedules/") != 0 {
@@ -137,8 +138,8 @@ func TestReorderedHostsDoNotDuplicateAPage(t *testing.T) {
 	e.rec.reset()
 	plan, _ := e.run(strings.Replace(roster, "ann@example.com, bob@example.com ", "bob@example.com, ann@example.com ", 1))
 	c := plan.Changes[0]
-	if c.Action != ActionManual || !strings.Contains(c.Reasons[0], "set the row's owner to ann@example.com") {
-		t.Fatalf("plan: %s %v", c.Action, c.Reasons)
+	if c.NeedsManual == "" || !strings.Contains(c.Reasons()[0], "set the row's owner to ann@example.com") {
+		t.Fatalf("plan: %s %v", c.Action, c.Reasons())
 	}
 	if n := len(e.rec.writes()); n != 0 {
 		t.Errorf("%d writes", n)
@@ -151,7 +152,7 @@ func TestHostChangeIsVerified(t *testing.T) {
 	e.rec.reset()
 	_, rep := e.run(strings.Replace(roster, "ann@example.com, bob@example.com ", "ann@example.com, bob@example.com, gus@example.com", 1))
 	r := result(t, rep, "sales-emea")
-	if r.Outcome != OutcomeUpdated || r.Fields[0].Name != "hosts" {
+	if r.Outcome() != "updated" || r.Fields[0].Column != "hosts" {
 		t.Fatalf("sales-emea: %+v", r)
 	}
 	w := e.rec.writes()
@@ -175,7 +176,7 @@ func TestHostChangeRefusedByZoomNeedsManual(t *testing.T) {
 	sheetText := fmt.Sprintf("team | hosts | schedule_id\nSales EMEA | ann@example.com, bob@example.com, gus@example.com | %s\n", p.ScheduleID)
 	_, rep := e.run(sheetText)
 	r := result(t, rep, "sales-emea")
-	if r.Outcome != OutcomeManual || !strings.Contains(r.Message, "missing: gus@example.com") || !strings.Contains(r.Message, "web app") {
+	if r.Outcome() != "needs-manual" || !strings.Contains(r.Detail(), "missing: gus@example.com") || !strings.Contains(r.Detail(), "web app") {
 		t.Fatalf("result: %+v", r)
 	}
 	if pages := e.emu.Pages("ann@example.com", false); len(pages) != 1 {
@@ -183,44 +184,98 @@ func TestHostChangeRefusedByZoomNeedsManual(t *testing.T) {
 	}
 }
 
-func TestDowngradeDeletesStrayPageAndSaysWhatToDo(t *testing.T) {
-	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{})
+func TestDowngradeTriesOnceThenListsWhatToCreateInTheWebApp(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{Account: "acct"})
 	plan, rep := e.run(roster)
-	if plan.Count(ActionCreate) != 3 {
-		t.Fatal("want 3 creates planned")
+	if plan.Count(ActionCreate) != 3 || plan.Create != CreateProbe {
+		t.Fatalf("want 3 creates planned, the first a probe: %s", plan.Create)
 	}
-	for _, r := range rep.Results {
-		if r.Outcome != OutcomeFailed {
-			t.Errorf("%s: %s, want failed", r.Key, r.Outcome)
+	// Only the first create is sent; Zoom downgrades it, so it is deleted
+	// and the other rows become the admin's to do.
+	st := e.emu.Stats()
+	if got := st.Requests["POST /v2/scheduler/schedules"]; got != 1 {
+		t.Errorf("%d creates sent, want 1", got)
+	}
+	if got := st.Requests["DELETE /v2/scheduler/schedules/{scheduleId}"]; got != 1 {
+		t.Errorf("%d deletes, want 1", got)
+	}
+	first := result(t, rep, "sales-emea")
+	if first.Outcome() != "failed" || first.ScheduleID != "" || first.ToDo == nil {
+		t.Errorf("sales-emea: %+v", first)
+	}
+	for _, want := range []string{"schedule_type=one", "Deleted it", "Zoom web app", `link (slug) "sales-emea"`} {
+		if !strings.Contains(first.Detail(), want) {
+			t.Errorf("sales-emea message lacks %q: %s", want, first.Detail())
 		}
-		for _, want := range []string{"schedule_type=one", "Deleted it", "All Hosts Available", "schedule_id"} {
-			if !strings.Contains(r.Message, want) {
-				t.Errorf("%s message lacks %q: %s", r.Key, want, r.Message)
-			}
+	}
+	for _, key := range []string{"support", "recruiting"} {
+		r := result(t, rep, key)
+		if r.Action != ActionCreateInWebApp || r.Status != StatusDone || r.ToDo == nil || r.ToDo.Slug != key || r.Wrote {
+			t.Errorf("%s: %+v", key, r)
 		}
-		if r.ScheduleID != "" {
-			t.Errorf("%s reports id %s of a deleted page", r.Key, r.ScheduleID)
-		}
+	}
+	if rep.Verdict == nil || rep.Verdict.Result != VerdictDowngraded {
+		t.Errorf("verdict: %+v", rep.Verdict)
 	}
 	if pages := e.emu.Pages("", false); len(pages) != 0 {
 		t.Errorf("stray one-to-one pages left bookable: %d", len(pages))
+	}
+
+	// Reruns write nothing: every row waits for its web-app page.
+	for range 2 {
+		e.emu.ResetStats()
+		plan, rep = e.run(roster)
+		if n := e.emu.Stats().Writes(); n != 0 {
+			t.Errorf("rerun wrote %d times", n)
+		}
+		if plan.Count(ActionCreateInWebApp) != 3 || !plan.Empty() || plan.Create != CreateWebApp {
+			t.Errorf("rerun plan: %d to create in the web app (%s)", plan.Count(ActionCreateInWebApp), plan.Create)
+		}
+		if rep.Failed() {
+			t.Errorf("rerun: %s", rep.Summary())
+		}
+	}
+	c := plan.Changes[1]
+	if c.ToDo == nil || c.ToDo.Slug != "support" || c.ToDo.Owner != "cat@example.com" || len(c.ToDo.Hosts) != 3 ||
+		c.ToDo.Duration != 30 || c.ToDo.TimeZone != "UTC" || !strings.Contains(c.ToDo.WeeklyHours, "08:00-12:00") {
+		t.Errorf("to do: %+v", c.ToDo)
+	}
+
+	// --recheck-create (or a stale verdict) tries exactly one create again.
+	e.opts.ForceRecheck = true
+	e.emu.ResetStats()
+	e.run(roster)
+	if got := e.emu.Stats().Requests["POST /v2/scheduler/schedules"]; got != 1 {
+		t.Errorf("recheck sent %d creates, want 1", got)
+	}
+	e.opts.ForceRecheck = false
+	e.opts.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+	e.emu.ResetStats()
+	if plan, _ := e.run(roster); plan.Create != CreateProbe {
+		t.Errorf("a verdict older than recheck_create must be tried again: %s", plan.Create)
+	}
+	if got := e.emu.Stats().Requests["POST /v2/scheduler/schedules"]; got != 1 {
+		t.Errorf("stale verdict: %d creates, want 1", got)
 	}
 }
 
 func TestDowngradeKeepMarksAndNextRunNeedsManual(t *testing.T) {
 	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{OnDowngrade: "keep"})
 	_, rep := e.run(roster)
-	r := result(t, rep, "support")
-	if r.Outcome != OutcomeFailed || !strings.Contains(r.Message, "Kept it") {
-		t.Fatalf("support: %+v", r)
+	r := result(t, rep, "sales-emea")
+	if r.Outcome() != "failed" || !strings.Contains(r.Detail(), "Kept it") {
+		t.Fatalf("sales-emea: %+v", r)
 	}
-	if n := len(e.emu.Pages("", false)); n != 3 {
-		t.Errorf("kept %d pages, want 3", n)
+	if n := len(e.emu.Pages("", false)); n != 1 {
+		t.Errorf("kept %d pages, want 1", n)
 	}
 	e.rec.reset()
 	plan, _ := e.run(roster)
-	if plan.Count(ActionManual) != 3 || len(e.rec.writes()) != 0 {
-		t.Errorf("next run: %d needs-manual, %d writes", plan.Count(ActionManual), len(e.rec.writes()))
+	if _, manual, _ := plan.Problems(); manual != 1 || plan.Count(ActionCreateInWebApp) != 2 || len(e.rec.writes()) != 0 {
+		t.Errorf("next run: %d needs-manual, %d writes", manual, len(e.rec.writes()))
+	}
+	if c := plan.Changes[0]; !strings.Contains(c.NeedsManual, "sync.on_downgrade: keep") || c.ToDo == nil {
+		t.Errorf("kept page: %+v", c)
 	}
 }
 
@@ -238,8 +293,8 @@ Support | cat@example.com, dan@example.com | 30 | %s`, strings.ToUpper(byID.Sche
 				t.Fatalf("plan: %+v", plan.Changes)
 			}
 			for _, r := range rep.Results {
-				if r.Outcome != OutcomeUpdated {
-					t.Errorf("%s: %s %s", r.Key, r.Outcome, r.Message)
+				if r.Outcome() != "updated" {
+					t.Errorf("%s: %s %s", r.Key, r.Outcome(), r.Detail())
 				}
 			}
 			got := e.emu.Pages("ann@example.com", false)
@@ -262,8 +317,13 @@ Support | cat@example.com, dan@example.com | 30 | %s`, strings.ToUpper(byID.Sche
 
 func TestDroppedCreateResponsesNeverDuplicate(t *testing.T) {
 	e := newEnv(t, nil, Options{})
+	waits := 0
+	e.opts.Sleep = func(ctx context.Context, d time.Duration) error { waits++; return nil }
 	e.emu.InjectFault(emulator.Fault{Method: "POST", Path: "/v2/scheduler/schedules", Drop: true, Count: 3})
 	_, rep := e.run(roster)
+	if waits != 0 {
+		t.Errorf("%d waits: a page stored before its answer was lost is found at once", waits)
+	}
 	if rep.Failed() {
 		t.Fatalf("report: %s %+v", rep.Summary(), rep.Results)
 	}
@@ -325,10 +385,10 @@ func TestInvalidRowsAreReportedAndOthersSync(t *testing.T) {
 	e := newEnv(t, nil, Options{})
 	_, rep := e.run(roster + "Broken | only@example.com | 5 |\n")
 	r := result(t, rep, "broken")
-	if r.Outcome != OutcomeInvalid || !strings.Contains(r.Message, `"hosts"`) || !strings.Contains(r.Message, `"duration"`) {
+	if r.Outcome() != "invalid" || !strings.Contains(r.Detail(), `"hosts"`) || !strings.Contains(r.Detail(), `"duration"`) {
 		t.Errorf("broken: %+v", r)
 	}
-	if rep.Count(OutcomeCreated) != 3 {
+	if rep.Tally().Created != 3 {
 		t.Errorf("valid rows: %s", rep.Summary())
 	}
 }
@@ -336,11 +396,11 @@ func TestInvalidRowsAreReportedAndOthersSync(t *testing.T) {
 func TestUnknownScheduleIDIsAnErrorNotACreate(t *testing.T) {
 	e := newEnv(t, nil, Options{})
 	plan, rep := e.run("team | hosts | schedule_id\nSales | ann@example.com, bob@example.com | abcdefghijklmnopqrstuvwxyz\n")
-	if plan.Count(ActionError) != 1 {
+	if _, _, errs := plan.Problems(); errs != 1 {
 		t.Fatalf("plan: %+v", plan.Changes[0])
 	}
 	r := result(t, rep, "sales")
-	if r.Outcome != OutcomeFailed || !strings.Contains(r.Message, "does not exist") {
+	if r.Outcome() != "failed" || !strings.Contains(r.Detail(), "does not exist") {
 		t.Errorf("result: %+v", r)
 	}
 	if len(e.emu.Pages("", false)) != 0 {
@@ -353,27 +413,27 @@ func TestAdoptedPageOfAnotherOwnerNeedsOwnerColumn(t *testing.T) {
 	p, _ := e.emu.CreateWebAppPage("bob@example.com", emulator.WebAppPage{Summary: "Sales", Slug: "sales-web", Hosts: []string{"ann@example.com", "bob@example.com"}})
 	plan, _ := e.run("team | hosts | schedule_id\nSales | ann@example.com, bob@example.com | " + p.ScheduleID + "\n")
 	c := plan.Changes[0]
-	if c.Action != ActionManual || !strings.Contains(c.Reasons[0], "set the row's owner to bob@example.com") {
+	if c.NeedsManual == "" || !strings.Contains(c.Reasons()[0], "set the row's owner to bob@example.com") {
 		t.Fatalf("plan: %+v", c)
 	}
 	// With the owner set, it is managed.
 	plan, _ = e.run("team | hosts | owner | schedule_id\nSales | ann@example.com, bob@example.com | bob@example.com | " + p.ScheduleID + "\n")
-	if c := plan.Changes[0]; c.Action != ActionNoop && c.Action != ActionUpdate {
+	if c := plan.Changes[0]; c.Action != ActionNone && c.Action != ActionUpdate {
 		t.Fatalf("plan with owner: %+v", c)
 	}
 }
 
-func TestOneToOnePageWithTheSlugNeedsManual(t *testing.T) {
+func TestOneToOnePageOfTheAdminNeedsManual(t *testing.T) {
 	e := newEnv(t, nil, Options{})
 	ctx := context.Background()
-	_, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "Sales", Slug: "sales", Duration: 30,
+	p, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "Sales", Slug: "sales-1on1", Duration: 30,
 		ScheduleType: "one", AvailabilityOverride: true, AvailabilityRules: []zoom.AvailabilityRule{{Email: "ann@example.com", UseCustom: true, TimeZone: "UTC",
 			SegmentsRecurrence: &zoom.WeeklyHours{Mon: []zoom.TimeRange{{Start: "09:00", End: "10:00"}}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, _ := e.run("team | hosts\nSales | ann@example.com, bob@example.com\n")
-	if c := plan.Changes[0]; c.Action != ActionManual || !strings.Contains(c.Reasons[0], "One to One") {
+	plan, _ := e.run("team | hosts | schedule_id\nSales | ann@example.com, bob@example.com | " + p.ScheduleID + "\n")
+	if c := plan.Changes[0]; c.NeedsManual == "" || !strings.Contains(c.Reasons()[0], "One to One") || !plan.Empty() {
 		t.Fatalf("plan: %+v", c)
 	}
 }
@@ -384,21 +444,23 @@ func TestTwoRowsForOnePageAreBothErrors(t *testing.T) {
 	id := rep.Results[0].ScheduleID
 	plan, _ := e.run(fmt.Sprintf("team | hosts | schedule_id\nSales | ann@example.com, bob@example.com |\nSales 2 | ann@example.com, bob@example.com | %s\n", id))
 	for _, c := range plan.Changes {
-		if c.Action != ActionError || !strings.Contains(c.Reasons[0], "both match page") {
-			t.Errorf("%s: %s %v", c.Key, c.Action, c.Reasons)
+		if c.Error == "" || !strings.Contains(c.Reasons()[0], "both match page") {
+			t.Errorf("%s: %s %v", c.Key, c.Action, c.Reasons())
 		}
 	}
 }
 
 func TestVerificationListsWhenCheaperThanGets(t *testing.T) {
 	e := newEnv(t, nil, Options{})
+	// Zoom is known to honour creates: no probe, all creates at once.
+	e.opts.Verdicts.Save("", Verdict{Result: VerdictHonoured, FoundAt: time.Now()})
 	var sb strings.Builder
 	sb.WriteString("team | hosts\n")
 	for i := range 12 {
 		fmt.Fprintf(&sb, "Team %02d | ann@example.com, h%d@example.com\n", i, i)
 	}
 	_, rep := e.run(sb.String())
-	if rep.Count(OutcomeCreated) != 12 {
+	if rep.Tally().Created != 12 {
 		t.Fatalf("report: %s", rep.Summary())
 	}
 	if n := e.rec.count("GET", "/scheduler/schedules/"); n != 0 {

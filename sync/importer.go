@@ -525,7 +525,7 @@ func (im *Imported) check(rows []*importRow, po sheet.ParseOptions) {
 		}
 		parts := make([]string, len(fields))
 		for i, f := range fields {
-			parts[i] = fmt.Sprintf("%s (%s → %s)", f.Name, f.Before, f.After)
+			parts[i] = fmt.Sprintf("%s (%s → %s)", f.Column, f.Before, f.After)
 		}
 		msg := fmt.Sprintf("row %d (page %s of %s): plan will update %s", p.Row, r.page.Slug, r.owner, strings.Join(parts, ", "))
 		if slices.ContainsFunc(r.page.AvailabilityRules, func(ar zoom.AvailabilityRule) bool { return !ar.UseCustom }) {

@@ -8,43 +8,26 @@ import (
 	"github.com/zoomsync/zoomsync/sheet"
 )
 
-// planPrune finds managed pages whose row is gone and decides whether they
-// may be pruned. Every guard that says no leaves Zoom untouched:
-//   - prune is off, or the slug prefix is empty;
+// planPrune lists every page whose slug has the prefix and that no row
+// claims, whether prune is on or not, and decides whether prune may remove
+// them. Every guard that says no leaves Zoom untouched (the pages are
+// listed with Action none and Cause unclaimed):
+//   - prune is off, or the slug prefix is empty (then nothing is listed:
+//     no page is known to be managed);
 //   - the sheet had no rows, or some row's identity could not be read;
 //   - some owner's listing failed (the picture is incomplete);
-//   - the candidates exceed max_prune or max_prune_percent of the managed
-//     pages, unless --force-prune.
+//   - some row could not be planned;
+//   - the candidates are too many (see pruneLimit), unless --force-prune.
 //
 // Pages of invalid rows are protected by their key, slug and schedule_id.
-func (e *Engine) planPrune(plan *Plan, res *sheet.Result, idx *index, listings map[string]*listing, claimed map[string]*Change) {
+func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*listing, claimed map[string]*Change) {
 	d := &plan.Prune
 	prefix := strings.ToLower(e.opts.SlugPrefix)
-	switch {
-	case e.opts.Prune == "off":
-		d.Disabled = "prune is off"
-		return
-	case prefix == "":
-		d.Disabled = "sync.slug_prefix is empty, so no page is known to be managed"
-		return
-	case res.Rows == 0:
-		d.Disabled = "the sheet has no rows; an empty sheet never prunes"
-		return
-	case res.UnreadableKeys > 0:
-		d.Disabled = fmt.Sprintf("%d rows have no readable key; prune needs every row's identity", res.UnreadableKeys)
-		return
-	}
-	for _, l := range listings {
-		if l.err != nil {
-			d.Disabled = fmt.Sprintf("the pages of %s could not be listed", l.owner)
-			return
+	if prefix == "" {
+		if e.opts.Prune != "off" {
+			d.Disabled = "sync.slug_prefix is empty, so no page is known to be managed"
 		}
-	}
-	for _, c := range plan.Changes {
-		if c.Action == ActionError {
-			d.Disabled = "some rows could not be planned; prune waits for a clean run"
-			return
-		}
+		return
 	}
 
 	protectedSlug := map[string]bool{}
@@ -81,36 +64,96 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, idx *index, listings m
 			if claimed[s.ScheduleID] != nil || protectedID[id] || protectedSlug[slug] {
 				continue
 			}
-			if e.opts.Prune == "deactivate" && !s.Active {
-				continue // already done
-			}
 			candidates = append(candidates, &Change{
-				Action: ActionPrune, Owner: o, ScheduleID: s.ScheduleID, Slug: s.Slug,
-				Team: s.Summary, URL: s.SchedulingURL, PruneMode: e.opts.Prune, current: s,
+				Action: ActionNone, Cause: CauseUnclaimed, Owner: o, ScheduleID: s.ScheduleID, Slug: s.Slug,
+				Team: s.Summary, URL: s.SchedulingURL, current: s,
 			})
 		}
 	}
 	d.Candidates = len(candidates)
-	if len(candidates) == 0 {
+	plan.Changes = append(plan.Changes, candidates...)
+
+	switch {
+	case e.opts.Prune == "off":
+		d.Disabled = "prune is off"
+	case res.Rows == 0:
+		d.Disabled = "the sheet has no rows; an empty sheet never prunes"
+	case res.UnreadableKeys > 0:
+		d.Disabled = fmt.Sprintf("%d rows have no readable key; prune needs every row's identity", res.UnreadableKeys)
+	}
+	if d.Disabled == "" {
+		for _, o := range owners {
+			if listings[o].err != nil {
+				d.Disabled = fmt.Sprintf("the pages of %s could not be listed", o)
+				break
+			}
+		}
+	}
+	if d.Disabled == "" {
+		for _, c := range plan.Changes {
+			if c.Error != "" {
+				d.Disabled = "some rows could not be planned; prune waits for a clean run"
+				break
+			}
+		}
+	}
+	for _, c := range candidates {
+		note := "no row claims this page"
+		if d.Disabled != "" && e.opts.Prune != "off" {
+			note += " (not pruned: " + d.Disabled + ")"
+		}
+		c.Notes = []string{note}
+	}
+	if d.Disabled != "" || len(candidates) == 0 {
 		return
 	}
-	pct := 100 * float64(len(candidates)) / float64(d.Managed)
-	var over []string
-	if len(candidates) > e.opts.MaxPrune {
-		over = append(over, fmt.Sprintf("%d pages is more than sync.max_prune (%d)", len(candidates), e.opts.MaxPrune))
-	}
-	if pct > e.opts.MaxPrunePercent {
-		over = append(over, fmt.Sprintf("%.0f%% of the %d managed pages is more than sync.max_prune_percent (%g%%)", pct, d.Managed, e.opts.MaxPrunePercent))
-	}
-	if len(over) > 0 && !e.opts.ForcePrune {
+
+	over := pruneLimit(len(candidates), d.Managed, e.opts.MaxPrune, e.opts.MaxPrunePercent)
+	if over != "" && !e.opts.ForcePrune {
 		d.Refused = true
-		d.Reason = "refusing to prune: " + strings.Join(over, " and ") +
-			"; nothing was changed. Check the sheet (was it truncated or filtered?), or run with --force-prune if these pages really should go"
-		for _, c := range candidates {
-			c.Action = ActionPruneSkip
-		}
-	} else if len(over) > 0 {
-		d.Reason = "--force-prune: " + strings.Join(over, " and ")
+		d.Reason = "refusing to prune: " + over +
+			"; nothing will be changed. Check the sheet (was it truncated or filtered?), or run with --force-prune if these pages really should go"
+		return
 	}
-	plan.Changes = append(plan.Changes, candidates...)
+	if over != "" {
+		d.Reason = "--force-prune: " + over
+	}
+	action := ActionDelete
+	if e.opts.Prune == "deactivate" {
+		action = ActionDeactivate
+	}
+	for _, c := range candidates {
+		if action == ActionDeactivate && !c.current.Active {
+			c.Notes = []string{"no row claims this page; already deactivated"}
+			continue
+		}
+		c.Action, c.Cause = action, CausePrune
+		c.Notes = []string{"its row is gone from the sheet"}
+	}
+}
+
+// pruneLimit says why n candidates out of managed pages are too many to
+// prune without --force-prune, or "" when they may go. Prune is refused
+// when the candidates exceed both sync.max_prune and
+// sync.max_prune_percent of the managed pages, and always when they are
+// more than half of the managed pages.
+//
+// Either limit alone misfires: on a small roster any removal is a large
+// share (2 of 14 pages is 14%, over a 10% limit), and on a large one a
+// small share is many pages. Requiring both lets ordinary edits through
+// while a sheet that was truncated or filtered (most of its rows gone)
+// still stops the run.
+func pruneLimit(n, managed, maxPrune int, maxPercent float64) string {
+	if managed <= 0 {
+		return ""
+	}
+	pct := 100 * float64(n) / float64(managed)
+	if 2*n > managed {
+		return fmt.Sprintf("%d of the %d managed pages (%.0f%%) is more than half of them", n, managed, pct)
+	}
+	if n > maxPrune && pct > maxPercent {
+		return fmt.Sprintf("%d pages is more than sync.max_prune (%d) and %.0f%% of the %d managed pages is more than sync.max_prune_percent (%g%%)",
+			n, maxPrune, pct, managed, maxPercent)
+	}
+	return ""
 }

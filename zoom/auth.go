@@ -2,6 +2,7 @@ package zoom
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -20,13 +21,21 @@ type tokenSource struct {
 	conf   clientcredentials.Config
 	client *http.Client
 
+	// secrets are the client secret in the forms a token request carries
+	// it: raw, query-escaped (form and Basic credentials) and as the
+	// base64 Basic credentials.
+	secrets redactor
+
 	mu      sync.Mutex
 	current *oauth2.Token
 	fetches int64
 }
 
 func newTokenSource(o *Options, client *http.Client) *tokenSource {
+	// oauth2 escapes both parts before it builds the Basic credentials.
+	basic := base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(o.ClientID) + ":" + url.QueryEscape(o.ClientSecret)))
 	return &tokenSource{
+		secrets: redactor{o.ClientSecret, url.QueryEscape(o.ClientSecret), basic},
 		conf: clientcredentials.Config{
 			ClientID:     o.ClientID,
 			ClientSecret: o.ClientSecret,
@@ -54,7 +63,7 @@ func (ts *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
 	tok, err := ts.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, ts.client))
 	ts.fetches++
 	if err != nil {
-		return nil, authError(err)
+		return nil, authError(err, ts.secrets)
 	}
 	ts.current = tok
 	return tok, nil
@@ -78,8 +87,9 @@ func (ts *tokenSource) fetchCount() int64 {
 
 // authError turns an oauth2 failure into an *AuthError built from the parsed
 // response only: the oauth2 error text includes the raw body, and nothing
-// from the request (which carries the client secret) is ever copied.
-func authError(err error) error {
+// from the request (which carries the client secret) is ever copied. Text
+// from the body goes through red, in case the endpoint echoed the request.
+func authError(err error, red redactor) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		ae := &AuthError{Kind: re.ErrorCode, Reason: re.ErrorDescription}
@@ -100,6 +110,7 @@ func authError(err error) error {
 				ae.Reason = body.Reason
 			}
 		}
+		ae.Kind, ae.Reason = red.apply(ae.Kind), red.apply(ae.Reason)
 		return ae
 	}
 	var ue *url.Error

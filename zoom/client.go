@@ -25,8 +25,8 @@ import (
 
 // Options configure a Client. Zero values take the defaults shown.
 type Options struct {
-	APIURL   string // default https://api.zoom.us/v2
-	TokenURL string // default https://zoom.us/oauth/token
+	APIURL   string // default DefaultAPIURL
+	TokenURL string // default DefaultTokenURL
 
 	AccountID    string
 	ClientID     string
@@ -42,18 +42,21 @@ type Options struct {
 	// starts at a cautious 5/s.
 	RateLimit float64
 	// QuotaShare is the percentage (0, 100] of the account's reported limit
-	// the automatic pace may use (default 50).
+	// the automatic pace may use (default DefaultQuotaShare).
 	QuotaShare float64
-	// Timeout bounds each attempt of a call (default 30s).
+	// Timeout bounds each attempt of a call (default DefaultTimeout).
 	Timeout time.Duration
 	// MaxRetries is how many times one call is tried again after a server
-	// error (500, 502, 503, 504) or a network failure before it fails; 0
-	// takes the default (10) and a negative value never retries. Per-second
-	// rate limits (429) are not counted: they are waited out for as long as
-	// the call's context allows. A POST is sent again only when it provably
-	// never left the client; otherwise it fails with *OutcomeUnknownError.
+	// error (500, 502, 503, 504) or a network failure, its token request's
+	// included, before it fails; 0 takes DefaultMaxRetries and -1 (any
+	// negative value) never retries. Per-second rate limits (429) are not
+	// counted: they are waited out for as long as the call's context
+	// allows. A POST is sent again only when it provably never left the
+	// client; otherwise it fails with *OutcomeUnknownError. The config key
+	// zoom.max_retries is passed here unchanged.
 	MaxRetries int
-	// MinBackoff and MaxBackoff bound the exponential backoff (500ms, 20s).
+	// MinBackoff and MaxBackoff bound the exponential backoff (default
+	// 500ms and 20s, internal/pacer's DefaultBackoff).
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest Retry-After the client waits; a 429 that
 	// asks for longer, or says X-RateLimit-Type: Daily-limit, is a daily
@@ -79,24 +82,31 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// DefaultMaxRetries is what MaxRetries 0 means.
-const DefaultMaxRetries = 10
+// The defaults of Options; config.Default() shows the same values.
+const (
+	DefaultAPIURL     = "https://api.zoom.us/v2"
+	DefaultTokenURL   = "https://zoom.us/oauth/token"
+	DefaultQuotaShare = 50 // percent
+	DefaultTimeout    = 30 * time.Second
+	// DefaultMaxRetries is what MaxRetries 0 means.
+	DefaultMaxRetries = 10
+)
 
 func (o *Options) setDefaults() {
 	if o.APIURL == "" {
-		o.APIURL = "https://api.zoom.us/v2"
+		o.APIURL = DefaultAPIURL
 	}
 	if o.TokenURL == "" {
-		o.TokenURL = "https://zoom.us/oauth/token"
+		o.TokenURL = DefaultTokenURL
 	}
 	if o.RateLimit < 0 {
 		o.RateLimit = 0
 	}
 	if o.QuotaShare <= 0 || o.QuotaShare > 100 {
-		o.QuotaShare = 50
+		o.QuotaShare = DefaultQuotaShare
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = DefaultTimeout
 	}
 	if o.MaxRetries == 0 {
 		o.MaxRetries = DefaultMaxRetries
@@ -104,10 +114,10 @@ func (o *Options) setDefaults() {
 		o.MaxRetries = 0
 	}
 	if o.MinBackoff <= 0 {
-		o.MinBackoff = 500 * time.Millisecond
+		o.MinBackoff = pacer.DefaultBackoff.Min
 	}
 	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = 20 * time.Second
+		o.MaxBackoff = pacer.DefaultBackoff.Max
 	}
 	if o.MaxRetryAfter <= 0 {
 		o.MaxRetryAfter = 2 * time.Minute
@@ -272,7 +282,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			}
 			return err
 		}
-		apiErr := newAPIError(cl.method, display, resp, c.clock.Now())
+		apiErr := newAPIError(cl.method, display, resp, c.clock.Now(), append(redactor{tok.AccessToken}, c.tokens.secrets...))
 		resp.Body.Close()
 
 		if status == http.StatusUnauthorized && !refreshed {

@@ -3,6 +3,7 @@ package zoom
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,12 +18,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 )
 
 const testSecret = "s3cr3t-client-secret-value"
 
 // setup returns a client pointed at a test server whose mux the test fills
-// in; /oauth/token answers with a fresh token per call.
+// in; /oauth/token answers with a fresh token per call. The client runs on
+// a virtual clock: its back-offs and pacing cost no real time.
 func setup(t *testing.T, mod ...func(*Options)) (*Client, *http.ServeMux, *atomic.Int32) {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -30,8 +34,11 @@ func setup(t *testing.T, mod ...func(*Options)) (*Client, *http.ServeMux, *atomi
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
 		id, secret, ok := r.BasicAuth()
 		if !ok || id != "cid" || secret != testSecret {
+			// Echo the request's credentials back, as a broken proxy
+			// might: the client must not pass them on.
 			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"reason":"Invalid client_id or client_secret","error":"invalid_client","code":4702}`)
+			fmt.Fprintf(w, `{"reason":"Invalid client_id or client_secret (got %s, secret %s)","error":"invalid_client","code":4702}`,
+				r.Header.Get("Authorization"), secret)
 			return
 		}
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "account_credentials" || r.PostForm.Get("account_id") != "acc" {
@@ -50,6 +57,8 @@ func setup(t *testing.T, mod ...func(*Options)) (*Client, *http.ServeMux, *atomi
 		AccountID: "acc", ClientID: "cid", ClientSecret: testSecret,
 		RateLimit: 1000, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
 	}
+	clk := pacertest.NewClock()
+	opts.Now, opts.Sleep = clk.Now, clk.Sleep
 	for _, m := range mod {
 		m(&opts)
 	}
@@ -207,7 +216,7 @@ func TestRateLimitErrorFromHeaders(t *testing.T) {
 		resp := &http.Response{StatusCode: 429, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"code":429,"message":"x"}`))}
 		resp.Header.Set("Retry-After", tt.retryAfter)
 		resp.Header.Set("X-RateLimit-Type", tt.typ)
-		rl, ok := newAPIError("GET", "/p", resp, now).(*RateLimitError)
+		rl, ok := newAPIError("GET", "/p", resp, now, nil).(*RateLimitError)
 		if !ok || rl.RetryAfter != tt.wait || rl.Daily != tt.daily {
 			t.Errorf("%q %q: %+v", tt.retryAfter, tt.typ, rl)
 			continue
@@ -220,8 +229,9 @@ func TestRateLimitErrorFromHeaders(t *testing.T) {
 
 func TestTokenErrorsAreActionableAndSecretFree(t *testing.T) {
 	var logs bytes.Buffer
+	const wrong = "wrong-" + testSecret
 	c, _, _ := setup(t, func(o *Options) {
-		o.ClientSecret = "wrong-" + testSecret
+		o.ClientSecret = wrong
 		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	_, err := c.ListSchedules(context.Background(), "u", nil)
@@ -232,41 +242,63 @@ func TestTokenErrorsAreActionableAndSecretFree(t *testing.T) {
 	if ae.Status != 400 || ae.Code != 4702 || ae.Kind != "invalid_client" {
 		t.Errorf("AuthError = %+v", ae)
 	}
-	for _, want := range []string{"invalid_client", "Invalid client_id or client_secret", "ZOOM_CLIENT_SECRET"} {
+	// The token endpoint echoed the Basic credentials and the secret; the
+	// error shows where they were, not what they were.
+	for _, want := range []string{"invalid_client", "Invalid client_id or client_secret", "ZOOM_CLIENT_SECRET", "got Basic [redacted], secret [redacted]"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if strings.Contains(err.Error()+logs.String(), testSecret) {
-		t.Errorf("secret leaked: %v\n%s", err, logs.String())
+	basic := base64.StdEncoding.EncodeToString([]byte("cid:" + wrong))
+	for _, secret := range []string{wrong, basic} {
+		if strings.Contains(err.Error()+logs.String(), secret) {
+			t.Errorf("%q leaked: %v\n%s", secret, err, logs.String())
+		}
 	}
 }
 
+// TestSecretsNeverInErrorsOrLogs: a server (or a proxy in front of it) that
+// echoes the request's Authorization header in its error bodies does not
+// get the access token into the client's errors or logs.
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	var logs bytes.Buffer
-	c, mux, _ := setup(t, func(o *Options) {
+	c, mux, tokens := setup(t, func(o *Options) {
 		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		o.MaxRetries = 1
 	})
+	echo := func(r *http.Request) string { return "you sent " + r.Header.Get("Authorization") }
 	mux.HandleFunc("/v2/scheduler/schedules", func(w http.ResponseWriter, r *http.Request) {
-		// Echo the request headers back as an error message, as a badly
-		// behaved proxy might.
-		writeJSON(w, 503, fmt.Sprintf(`{"code":503,"message":%q}`, "unavailable"))
+		if r.Method == http.MethodPost {
+			writeJSON(w, 400, fmt.Sprintf(`{"code":300,"message":"Validation Failed.","errors":[{"field":%q,"message":%q}]}`, r.Header.Get("Authorization"), echo(r)))
+			return
+		}
+		writeJSON(w, 503, fmt.Sprintf(`{"code":503,"message":%q}`, echo(r)))
 	})
 	mux.HandleFunc("/v2/scheduler/schedules/{id}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 401, `{"code":124,"message":"Invalid access token."}`)
+		w.WriteHeader(401)
+		io.WriteString(w, echo(r)) // a plain-text body
 	})
 	_, err1 := c.ListSchedules(context.Background(), "u", nil)
 	_, err2 := c.GetSchedule(context.Background(), "u", "id1")
 	_, err3 := c.CreateSchedule(context.Background(), "u", &ScheduleCreate{Summary: "x"})
+	if err1 == nil || err2 == nil || err3 == nil {
+		t.Fatalf("want three errors, got %v / %v / %v", err1, err2, err3)
+	}
 	out := fmt.Sprint(err1, err2, err3) + logs.String()
-	for _, secret := range []string{testSecret, "tok-1", "tok-2", "tok-3", "Bearer"} {
+	if n := strings.Count(out, "you sent Bearer [redacted]"); n < 3 {
+		t.Errorf("the echoed headers should show as redacted in each error, found %d:\n%s", n, out)
+	}
+	secrets := []string{testSecret, base64.StdEncoding.EncodeToString([]byte("cid:" + testSecret))}
+	for i := range tokens.Load() {
+		secrets = append(secrets, fmt.Sprintf("tok-%d", i+1))
+	}
+	if len(secrets) < 4 {
+		t.Fatalf("only %d tokens were minted; the 401 should have fetched a second", len(secrets)-2)
+	}
+	for _, secret := range secrets {
 		if strings.Contains(out, secret) {
 			t.Errorf("output contains %q:\n%s", secret, out)
 		}
-	}
-	if err1 == nil || err2 == nil || err3 == nil {
-		t.Fatalf("want three errors, got %v / %v / %v", err1, err2, err3)
 	}
 }
 
@@ -455,8 +487,8 @@ func TestScheduleJSONRoundTrip(t *testing.T) {
 	if s.Buffer.After != 10 || s.Cushion != 60 || s.AvailabilityRules[0].SegmentsRecurrence.Mon[0].End != "17:00" || s.Creator.DisplayName != "A" {
 		t.Errorf("decoded %+v", s)
 	}
-	if got := s.UpdatedTime(); !got.Equal(time.Date(2023, 12, 21, 6, 18, 32, 87e6, time.UTC)) {
-		t.Errorf("UpdatedTime = %v", got)
+	if s.Updated != "2023-12-21T06:18:32.087Z" {
+		t.Errorf("Updated = %q", s.Updated)
 	}
 	out, _ := json.Marshal(s)
 	var a, b map[string]any

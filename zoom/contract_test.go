@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -225,6 +224,9 @@ func TestContractClientAndEmulator(t *testing.T) {
 			if users < 4 {
 				t.Errorf("all users: %d users, want the admin and the 3 hosts", users)
 			}
+			if _, err := c.GetAnalytics(ctx, a, time.Time{}, time.Time{}); err != nil {
+				t.Errorf("analytics: %v", err)
+			}
 			// A user without a Scheduler profile.
 			if _, err := c.GetUser(ctx, "not-a-user"); err == nil {
 				t.Error("user without Scheduler: no error")
@@ -242,7 +244,7 @@ func TestContractClientAndEmulator(t *testing.T) {
 			e.noViolations(t)
 			ops := e.checker.Operations()
 			for _, op := range []string{"list_schedules", "get_schedule", "insert_schedule", "patch_schedule",
-				"delete_schedules", "list_availability", "get_user", "users"} {
+				"delete_schedules", "list_availability", "get_user", "users", "report_analytics"} {
 				if ops[op] == 0 {
 					t.Errorf("operation %s was not exercised", op)
 				}
@@ -426,7 +428,7 @@ func TestContractTypes(t *testing.T) {
 		{"client availability", resp(avail), zoom.AvailabilityPage{}},
 		{"client user", resp("GET /scheduler/users/{userId}"), zoom.User{}},
 		{"client account user", listedAs(resp("GET /users"), "users"), zoom.AccountUser{}},
-		{"client account users", resp("GET /users"), zoom.AccountUserPage{}},
+		{"client analytics", resp("GET /scheduler/analytics"), zoom.Analytics{}},
 		{"emulator page from get", resp(get), emulator.Page{}},
 		{"emulator page from list", listed(list), emulator.Page{}},
 	}
@@ -480,9 +482,8 @@ func send(t *testing.T, req *http.Request) (int, []byte) {
 }
 
 // TestContractAnalytics checks the emulator's analytics answers (report,
-// validation error, missing scope, not found) against the document, with
-// plain requests, and the client's analytics call through
-// getAnalyticsThroughClient.
+// validation error, missing scope, not found, 500) against the document,
+// with plain requests, and the client's analytics call.
 func TestContractAnalytics(t *testing.T) {
 	e := newContractEnv(t, emulator.ModeCollective)
 	ctx := context.Background()
@@ -525,46 +526,18 @@ func TestContractAnalytics(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if wired, err := getAnalyticsThroughClient(ctx, e.client, a, from, to); wired && err != nil {
+	// The client's call: its request checked, the answer decoded.
+	got, err := e.client.GetAnalytics(ctx, a, from, to)
+	if err != nil {
 		t.Errorf("GetAnalytics: %v", err)
+	} else if got.LastNDays.AllHostAvailable != 1 || got.LastNDays.AnyHostAvailable != 1 {
+		t.Errorf("GetAnalytics: %+v, want one page of each multi-host kind", got.LastNDays)
+	}
+	if _, err := e.client.GetAnalytics(ctx, "all", time.Time{}, time.Time{}); err != nil {
+		t.Errorf("GetAnalytics for all: %v", err)
 	}
 	e.noViolations(t)
 	if n := e.checker.Operations()["report_analytics"]; n == 0 {
 		t.Error("report_analytics was not exercised")
-	}
-}
-
-// getAnalyticsThroughClient is where the client's analytics call joins the
-// contract tests: its request is checked against the document and its
-// answer decoded into the client's types. Client.GetAnalytics is not on
-// this branch yet, so it reports wired = false. Once it is, replace the body
-// with
-//
-//	_, err := c.GetAnalytics(ctx, userID, from, to)
-//	return true, err
-//
-// and add {"client analytics", resp("GET /scheduler/analytics"),
-// zoom.Analytics{}} to TestContractTypes. TestContractAnalyticsClientWired
-// fails until then.
-func getAnalyticsThroughClient(ctx context.Context, c *zoom.Client, userID string, from, to time.Time) (wired bool, err error) {
-	_, _, _, _, _ = ctx, c, userID, from, to
-	return false, nil
-}
-
-// TestContractAnalyticsClientWired fails when the client has GetAnalytics
-// but the contract tests do not call it.
-func TestContractAnalyticsClientWired(t *testing.T) {
-	_, has := reflect.TypeFor[*zoom.Client]().MethodByName("GetAnalytics")
-	e := newContractEnv(t, emulator.ModeDowngrade)
-	wired, err := getAnalyticsThroughClient(context.Background(), e.client, "owner@example.com", time.Time{}, time.Time{})
-	if wired && err != nil {
-		t.Errorf("GetAnalytics: %v", err)
-	}
-	e.noViolations(t)
-	if has && !wired {
-		t.Error("zoom.Client has GetAnalytics: call it in getAnalyticsThroughClient (see its comment)")
-	}
-	if wired && !has {
-		t.Error("getAnalyticsThroughClient says wired, but zoom.Client has no GetAnalytics")
 	}
 }

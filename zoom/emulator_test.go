@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 	"github.com/zoomsync/zoomsync/zoom/emulator/emulatortest"
@@ -19,26 +20,42 @@ import (
 const owner = "owner@example.com"
 
 // start runs an emulator on loopback, behind the contract check, and a
-// real client against it.
+// real client against it, both on one virtual clock, so back-offs,
+// Retry-After waits and pacing cost no real time.
 func start(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulator.Emulator) {
 	t.Helper()
-	c, srv := startServer(t, emo, co)
-	return c, srv.Emulator
+	c, emu, _ := startAt(t, pacertest.NewClock(), emo, co)
+	return c, emu
 }
 
-// startServer is start, returning the server.
-func startServer(t testing.TB, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulatortest.Server) {
+// startAt is start on the given clock; nil is the wall clock, for the
+// benchmarks that measure real throughput.
+func startAt(t testing.TB, clk *pacertest.Clock, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulator.Emulator, *pacertest.Clock) {
+	t.Helper()
+	c, srv := startServer(t, clk, emo, co)
+	return c, srv.Emulator, clk
+}
+
+// startServer is startAt, returning the server.
+func startServer(t testing.TB, clk *pacertest.Clock, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulatortest.Server) {
 	t.Helper()
 	eo := emulator.DefaultOptions()
 	eo.RateLimit = 0
 	eo.Seed = 1
 	eo.Mode = emulator.ModeCollective
+	if clk != nil {
+		eo.Now = clk.Now
+	}
 	if emo != nil {
 		emo(&eo)
 	}
 	srv := emulatortest.Start(t, eo, emulatortest.Contract())
 	o := srv.ClientOptions()
 	o.RateLimit, o.MinBackoff, o.MaxBackoff = 10000, time.Millisecond, 10*time.Millisecond
+	o.HTTPClient = closedAtCleanup(t)
+	if clk != nil {
+		o.Now, o.Sleep = clk.Now, clk.Sleep
+	}
 	if co != nil {
 		co(&o)
 	}
@@ -47,6 +64,16 @@ func startServer(t testing.TB, emo func(*emulator.Options), co func(*zoom.Option
 		t.Fatal(err)
 	}
 	return c, srv
+}
+
+// closedAtCleanup is an HTTP client whose idle connections are closed when
+// the test ends, before the emulator shuts down: concurrent calls can leave
+// a connection that was dialled but never used, and the server's Shutdown
+// waits 5 s for such a one before it counts it idle.
+func closedAtCleanup(t testing.TB) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 // page is a create body as the sync engine sends it, with one rule per host.
@@ -149,7 +176,7 @@ func TestCreatePatchDeleteRoundTrip(t *testing.T) {
 	if len(created.ScheduleID) != 26 || created.ScheduleType != zoom.ScheduleTypeMultiple || len(created.AvailabilityRules) != 2 {
 		t.Fatalf("created = %+v", created)
 	}
-	if !strings.HasSuffix(created.SchedulingURL, "/sales") || created.UpdatedTime().IsZero() {
+	if _, err := time.Parse(time.RFC3339Nano, created.Updated); !strings.HasSuffix(created.SchedulingURL, "/sales") || err != nil {
 		t.Errorf("read-only fields: url %q updated %q", created.SchedulingURL, created.Updated)
 	}
 	dur, loc := 45, "Room 1"
@@ -183,7 +210,7 @@ func TestCreatePatchDeleteRoundTrip(t *testing.T) {
 }
 
 func TestBothErrorShapesFromEmulator(t *testing.T) {
-	c, srv := startServer(t, nil, nil)
+	c, srv := startServer(t, pacertest.NewClock(), nil, nil)
 	ctx := context.Background()
 	bad := page("x", owner, "b@example.com") // slug too short
 	bad.Duration = 5
@@ -215,13 +242,13 @@ func TestBothErrorShapesFromEmulator(t *testing.T) {
 }
 
 func TestRateLimitHonouredWithRetryAfter(t *testing.T) {
-	c, emu := start(t, nil, nil)
+	c, emu, clk := startAt(t, pacertest.NewClock(), nil, nil)
 	emu.InjectFault(emulator.Fault{Method: "GET", Path: "/v2/scheduler/schedules", Status: 429, RetryAfter: "1", Count: 1})
-	start := time.Now()
+	begin := clk.Now()
 	if _, err := c.ListSchedules(context.Background(), owner, nil); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d < time.Second {
+	if d := clk.Now().Sub(begin); d < time.Second {
 		t.Errorf("retried after %v; Retry-After said 1s", d)
 	}
 	if st := c.Stats(); st.RateLimited != 1 || st.Retries != 1 {
@@ -335,10 +362,10 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 
 func TestConcurrentCallsShareLimiter(t *testing.T) {
 	const rate, calls = 50.0, 40
-	c, emu := start(t, nil, func(o *zoom.Options) { o.RateLimit = rate })
+	c, emu, clk := startAt(t, pacertest.NewClock(), nil, func(o *zoom.Options) { o.RateLimit = rate })
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	begin := time.Now()
+	begin := clk.Now()
 	for i := range calls {
 		wg.Add(1)
 		go func() {
@@ -349,7 +376,7 @@ func TestConcurrentCallsShareLimiter(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(begin)
+	elapsed := clk.Now().Sub(begin)
 	// 40 calls at 50/s with a burst of 1 cannot finish in under 39/50 s.
 	if min := time.Duration(float64(calls-1) / rate * float64(time.Second)); elapsed < min*9/10 {
 		t.Errorf("%d calls took %v; the limiter allows no less than %v", calls, elapsed, min)
@@ -435,7 +462,7 @@ func BenchmarkClientOverhead(b *testing.B) {
 // client limited to 40 requests/s and reports achieved ÷ configured rate.
 func BenchmarkLimiterHoldsRate(b *testing.B) {
 	const rate = 40.0
-	c, _ := start(b, nil, func(o *zoom.Options) { o.RateLimit = rate })
+	c, _, _ := startAt(b, nil, nil, func(o *zoom.Options) { o.RateLimit = rate })
 	ctx := context.Background()
 	for b.Loop() {
 		const calls = 80

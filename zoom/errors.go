@@ -178,9 +178,28 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// redactor blots the client's own secrets out of text a server sent back.
+// Zoom does not echo requests, but a proxy or a broken endpoint can put the
+// Authorization header or the token request's credentials into an error
+// body, and that text reaches errors and logs.
+type redactor []string
+
+const redacted = "[redacted]"
+
+func (r redactor) apply(s string) string {
+	for _, secret := range r {
+		// A secret of a few characters would blot out ordinary words; no
+		// real credential or token is that short.
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
+	}
+	return s
+}
+
 // newAPIError reads a non-2xx response into an *APIError, or a
-// *RateLimitError for a 429.
-func newAPIError(method, path string, resp *http.Response, now time.Time) error {
+// *RateLimitError for a 429. Text from the body goes through red.
+func newAPIError(method, path string, resp *http.Response, now time.Time, red redactor) error {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	ae := APIError{Method: method, Path: path, Status: resp.StatusCode}
 	var body errorBody
@@ -195,6 +214,10 @@ func newAPIError(method, path string, resp *http.Response, now time.Time) error 
 		ae.Message, ae.Fields = msg, fields
 	} else if s := strings.TrimSpace(string(data)); s != "" && len(s) < 200 && !strings.ContainsAny(s, "<>") {
 		ae.Message = s // a short plain-text body; HTML error pages are dropped
+	}
+	ae.Message = red.apply(ae.Message)
+	for i := range ae.Fields {
+		ae.Fields[i].Field, ae.Fields[i].Message = red.apply(ae.Fields[i].Field), red.apply(ae.Fields[i].Message)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		rl := &RateLimitError{APIError: ae, Type: resp.Header.Get("X-RateLimit-Type")}

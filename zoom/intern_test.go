@@ -31,7 +31,7 @@ func TestWeeklyHoursDecodeSharesIdenticalValues(t *testing.T) {
 // BenchmarkDecodeListing decodes one full listing page (300 pages, three
 // hosts with the same hours each), with and without sharing the hours.
 func BenchmarkDecodeListing(b *testing.B) {
-	var page SchedulePage
+	var page schedulePage
 	items := make([]Schedule, 300)
 	hours := &WeeklyHours{Mon: []TimeRange{{"09:00", "12:00"}, {"13:00", "17:00"}}, Tue: []TimeRange{{"09:00", "12:00"}, {"13:00", "17:00"}},
 		Wed: []TimeRange{{"09:00", "12:00"}, {"13:00", "17:00"}}, Thu: []TimeRange{{"09:00", "12:00"}, {"13:00", "17:00"}}, Fri: []TimeRange{{"09:00", "12:00"}, {"13:00", "17:00"}}}
@@ -39,7 +39,7 @@ func BenchmarkDecodeListing(b *testing.B) {
 		items[i] = Schedule{ScheduleID: "abcdefghijklmnopqrstuvwxyz", Summary: "Team", Slug: "team", ScheduleType: "multiple", Duration: 30,
 			AvailabilityRules: []AvailabilityRule{{Email: "a@x.com", TimeZone: "UTC", SegmentsRecurrence: hours}, {Email: "b@x.com", TimeZone: "UTC", SegmentsRecurrence: hours}, {Email: "c@x.com", TimeZone: "UTC", SegmentsRecurrence: hours}}}
 	}
-	data, _ := json.Marshal(SchedulePage{Items: items})
+	data, _ := json.Marshal(schedulePage{Items: items})
 	for _, intern := range []bool{true, false} {
 		name := map[bool]string{true: "shared-hours", false: "plain"}[intern]
 		b.Run(name, func(b *testing.B) {
@@ -48,7 +48,7 @@ func BenchmarkDecodeListing(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				page = SchedulePage{}
+				page = schedulePage{}
 				if err := json.Unmarshal(data, &page); err != nil {
 					b.Fatal(err)
 				}

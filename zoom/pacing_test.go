@@ -6,41 +6,18 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 	"github.com/zoomsync/zoomsync/zoom"
 	"github.com/zoomsync/zoomsync/zoom/emulator"
 	"github.com/zoomsync/zoomsync/zoom/emulator/emulatortest"
 )
 
-// vclock is virtual time shared by the emulator and the client: a sleep
-// moves it forward at once, so pacing and back-off cost no real time.
-type vclock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newVClock() *vclock { return &vclock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)} }
-
-func (c *vclock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d > 0 {
-		c.mu.Lock()
-		c.t = c.t.Add(d)
-		c.mu.Unlock()
-	}
-	return nil
-}
-
 // startVirtual runs an emulator and a client on one virtual clock. The
 // client paces automatically unless co says otherwise.
-func startVirtual(t *testing.T, clk *vclock, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulator.Emulator) {
+func startVirtual(t *testing.T, clk *pacertest.Clock, emo func(*emulator.Options), co func(*zoom.Options)) (*zoom.Client, *emulator.Emulator) {
 	t.Helper()
 	eo := emulator.DefaultOptions()
 	eo.RateLimit, eo.Seed, eo.Now = 0, 1, clk.Now
@@ -50,6 +27,7 @@ func startVirtual(t *testing.T, clk *vclock, emo func(*emulator.Options), co fun
 	srv := emulatortest.Start(t, eo, emulatortest.Contract())
 	o := srv.ClientOptions()
 	o.Now, o.Sleep = clk.Now, clk.Sleep
+	o.HTTPClient = closedAtCleanup(t)
 	if co != nil {
 		co(&o)
 	}
@@ -87,7 +65,7 @@ func createConverging(ctx context.Context, c *zoom.Client, body *zoom.ScheduleCr
 func TestStormConverges(t *testing.T) {
 	for seed := int64(1); seed <= 10; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			clk := newVClock()
+			clk := pacertest.NewClock()
 			c, emu := startVirtual(t, clk, func(o *emulator.Options) {
 				o.RateLimit, o.ErrorRate, o.Seed = 3, 0.2, seed
 			}, nil)
@@ -120,7 +98,7 @@ func TestStormConverges(t *testing.T) {
 // TestDailyLimitStopsTheClient: once the day's quota is spent the call
 // fails with one error naming the reset, and nothing more is sent.
 func TestDailyLimitStopsTheClient(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	c, emu := startVirtual(t, clk, func(o *emulator.Options) { o.DailyLimit = 3 }, nil)
 	ctx := context.Background()
 	for range 3 {
@@ -151,7 +129,7 @@ func TestDailyLimitStopsTheClient(t *testing.T) {
 // TestRetryAfterHTTPDate: a per-second 429 whose Retry-After is an HTTP
 // date is waited out for the time it names.
 func TestRetryAfterHTTPDate(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	var waits []time.Duration
 	c, emu := startVirtual(t, clk, nil, func(o *zoom.Options) {
 		o.OnWait = func(d time.Duration, reason string) {
@@ -181,7 +159,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 // limit of 10/s halves its pace on 429s instead of hammering, then climbs
 // back, so 429s stay rare and throughput stays near the limit.
 func TestAIMDBacksOffAndRecovers(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	var statuses []int
 	c, emu := startVirtual(t, clk, func(o *emulator.Options) { o.RateLimit = 10 }, func(o *zoom.Options) {
 		o.RateLimit = 40

@@ -21,10 +21,10 @@ func userQuery(userID string) url.Values {
 	return q
 }
 
-// ListSchedulesPage fetches one page of a user's booking pages.
+// listSchedulesPage fetches one page of a user's booking pages.
 //
 // Zoom API: GET /scheduler/schedules
-func (c *Client) ListSchedulesPage(ctx context.Context, userID, pageToken string, opts *ListOptions) (*SchedulePage, error) {
+func (c *Client) listSchedulesPage(ctx context.Context, userID, pageToken string, opts *ListOptions) (*schedulePage, error) {
 	q := userQuery(userID)
 	size := MaxPageSize
 	if opts != nil && opts.PageSize > 0 && opts.PageSize < MaxPageSize {
@@ -37,7 +37,7 @@ func (c *Client) ListSchedulesPage(ctx context.Context, userID, pageToken string
 	if opts != nil && opts.ShowDeleted {
 		q.Set("show_deleted", "true")
 	}
-	var page SchedulePage
+	var page schedulePage
 	err := c.do(ctx, call{method: http.MethodGet, path: "scheduler/schedules", query: q, out: &page})
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (c *Client) AllSchedules(ctx context.Context, userID string, opts *ListOpti
 		token := ""
 		seen := map[string]bool{}
 		for {
-			page, err := c.ListSchedulesPage(ctx, userID, token, opts)
+			page, err := c.listSchedulesPage(ctx, userID, token, opts)
 			if err != nil {
 				yield(Schedule{}, err)
 				return

@@ -1,7 +1,5 @@
 package zoom
 
-import "time"
-
 // Schedule is a Zoom Scheduler booking page as the API returns it from
 // GET /scheduler/schedules and GET /scheduler/schedules/{scheduleId}.
 //
@@ -58,15 +56,6 @@ const (
 	StatusConfirmed = "confirmed"
 	StatusCancelled = "cancelled"
 )
-
-// UpdatedTime parses Updated; the zero time when it is absent or malformed.
-func (s *Schedule) UpdatedTime() time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s.Updated)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
 
 // Buffer is the free time Zoom keeps before and after a booking, in minutes
 // (0–240 each).
@@ -224,8 +213,8 @@ type ListOptions struct {
 	PageSize int
 }
 
-// SchedulePage is one page of GET /scheduler/schedules.
-type SchedulePage struct {
+// schedulePage is one page of GET /scheduler/schedules.
+type schedulePage struct {
 	NextPageToken string     `json:"next_page_token"`
 	Items         []Schedule `json:"items"`
 }

@@ -19,26 +19,22 @@ type AccountUser struct {
 	Status    string `json:"status"`
 }
 
-// User statuses GET /users filters by.
-const (
-	UserStatusActive   = "active"
-	UserStatusInactive = "inactive"
-	UserStatusPending  = "pending"
-)
+// UserStatusActive is the status zoomsync lists users by (GET /users?status=).
+const UserStatusActive = "active"
 
-// AccountUserPage is one page of GET /users.
-type AccountUserPage struct {
+// accountUserPage is one page of GET /users.
+type accountUserPage struct {
 	PageSize      int           `json:"page_size"`
 	TotalRecords  int           `json:"total_records"`
 	NextPageToken string        `json:"next_page_token"`
 	Users         []AccountUser `json:"users"`
 }
 
-// ListUsersPage fetches one page of the account's users with the given
+// listUsersPage fetches one page of the account's users with the given
 // status ("" lets Zoom apply its default, active).
 //
 // Zoom API: GET /users (scope user:read:admin)
-func (c *Client) ListUsersPage(ctx context.Context, status, pageToken string) (*AccountUserPage, error) {
+func (c *Client) listUsersPage(ctx context.Context, status, pageToken string) (*accountUserPage, error) {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
@@ -47,7 +43,7 @@ func (c *Client) ListUsersPage(ctx context.Context, status, pageToken string) (*
 	if pageToken != "" {
 		q.Set("next_page_token", pageToken)
 	}
-	var page AccountUserPage
+	var page accountUserPage
 	if err := c.do(ctx, call{method: http.MethodGet, path: "users", query: q, out: &page}); err != nil {
 		return nil, err
 	}
@@ -64,7 +60,7 @@ func (c *Client) AllUsers(ctx context.Context, status string) iter.Seq2[AccountU
 		token := ""
 		seen := map[string]bool{}
 		for {
-			page, err := c.ListUsersPage(ctx, status, token)
+			page, err := c.listUsersPage(ctx, status, token)
 			if err != nil {
 				yield(AccountUser{}, err)
 				return

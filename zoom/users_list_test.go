@@ -133,7 +133,7 @@ func TestListUsersPageQuery(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"page_size":300,"total_records":0,"next_page_token":"","users":[]}`)
 	})
-	page, err := c.ListUsersPage(context.Background(), "", "a b/c")
+	page, err := c.listUsersPage(context.Background(), "", "a b/c")
 	if err != nil {
 		t.Fatal(err)
 	}

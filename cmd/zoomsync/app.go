@@ -131,6 +131,9 @@ func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBacke
 		eo.ErrorRate = cfg.Emulator.ErrorRate
 		eo.DropPostRate = cfg.Emulator.DropPostRate
 		eo.StatePath = cfg.EmulatorStatePath()
+		if cfg.Emulator.Seed != "" {
+			eo.SeedPath = cfg.Path(cfg.Emulator.Seed)
+		}
 		srv, err := emulator.ListenLoopback(eo)
 		if err != nil {
 			return nil, fail(exitFailed, "starting the emulator: %w", err)
@@ -149,6 +152,11 @@ func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBacke
 }
 
 func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.Options {
+	account := cfg.Zoom.AccountID
+	if cfg.Zoom.Emulator {
+		// The emulator's behaviour is its mode, not an account's.
+		account = "emulator:" + cfg.Emulator.Mode
+	}
 	return zsync.Options{
 		SlugPrefix:      cfg.Sync.SlugPrefix,
 		OnDowngrade:     cfg.Sync.OnDowngrade,
@@ -157,6 +165,10 @@ func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.
 		MaxPrunePercent: cfg.Sync.MaxPrunePercent,
 		ForcePrune:      forcePrune,
 		Concurrency:     cfg.Zoom.Concurrency,
+		Dedupe:          cfg.Sync.Dedupe,
+		RecheckCreate:   cfg.Sync.RecheckCreate,
+		Account:         account,
+		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
 		Logger:          log,
 	}
 }
@@ -182,24 +194,8 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 	if !ok {
 		return fmt.Errorf("write-back is enabled but %s cannot be written to", l.src)
 	}
-	now := time.Now().UTC()
-	current := statusCells(cfg, l.table)
-	var rows []sheet.RowResult
-	for _, r := range rep.Results {
-		if r.Row == 0 || r.Outcome == zsync.OutcomeSkipped {
-			continue
-		}
-		rr := sheet.RowResult{Row: r.Row, Key: r.Key, ScheduleID: r.ScheduleID, BookingURL: r.URL, Status: statusText(r)}
-		if r.Outcome == zsync.OutcomeUnchanged && inSync[current[r.Row]] {
-			// "created 10 minutes ago" stays until something changes, so
-			// a run that changes nothing writes nothing to the sheet.
-			rr.Status = ""
-		}
-		if r.Wrote {
-			rr.SyncedAt = now
-		}
-		rows = append(rows, rr)
-	}
+	hm, _ := sheet.NewHeaderMap(l.table.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
+	rows := zsync.WriteBackRows(rep, l.table, hm, time.Now())
 	rep2, err := w.WriteBack(ctx, l.table, cfg.Writeback.Columns.Sheet(), rows)
 	if err != nil {
 		return fmt.Errorf("writing results back to the sheet: %w", err)
@@ -215,41 +211,4 @@ func writeBack(ctx context.Context, cfg *config.Config, l *loaded, rep *zsync.Re
 		log.Info("wrote results back to the sheet", "rows", rep2.Updated)
 	}
 	return nil
-}
-
-// inSync are the status texts of a row whose page matches it.
-var inSync = map[string]bool{"created": true, "updated": true, "unchanged": true}
-
-// statusCells maps sheet row number to the text of its status cell.
-func statusCells(cfg *config.Config, t *sheet.Table) map[int]string {
-	out := map[int]string{}
-	hm, err := sheet.NewHeaderMap(t.Header, cfg.Columns, cfg.Writeback.Columns.Sheet())
-	if err != nil {
-		return out
-	}
-	col, ok := hm.Writeback(sheet.WBStatus)
-	if !ok {
-		return out
-	}
-	for i, row := range t.Rows {
-		if col < len(row) {
-			out[t.RowNums[i]] = strings.TrimSpace(row[col])
-		}
-	}
-	return out
-}
-
-// statusText is the sync_status cell for a row.
-func statusText(r zsync.Result) string {
-	switch r.Outcome {
-	case zsync.OutcomeCreated, zsync.OutcomeUpdated, zsync.OutcomeUnchanged:
-		return string(r.Outcome)
-	case zsync.OutcomeFailed:
-		return "error: " + r.Message
-	default:
-		if r.Message != "" {
-			return string(r.Outcome) + ": " + r.Message
-		}
-		return string(r.Outcome)
-	}
 }

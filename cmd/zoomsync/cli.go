@@ -88,11 +88,7 @@ func newRootCmd(a *app) *cobra.Command {
 			if len(args) == 0 {
 				return nil
 			}
-			msg := fmt.Sprintf("unknown command %q", args[0])
-			if s := suggest.Closest(args[0], commandNames(cmd)); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			return usageError(cmd, errors.New(msg))
+			return unknownCommand(cmd, args[0])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// No command: the help, on stderr, is the answer to a usage error.
@@ -104,7 +100,16 @@ func newRootCmd(a *app) *cobra.Command {
 	root.SetVersionTemplate("zoomsync {{.Version}}\n")
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(cmd, flagHint(err)) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if cmd == root {
+			// "zoomsync snyc --dry-run": the flag is unknown only because
+			// the command is; say that.
+			if word := firstWord(a.args); word != "" && !slices.Contains(commandNames(root), word) {
+				return unknownCommand(root, word)
+			}
+		}
+		return usageError(cmd, flagHint(err))
+	})
 	a.flags.register(root.PersistentFlags())
 	_ = root.RegisterFlagCompletionFunc("log-format", fixedValues("text", "json"))
 	_ = root.RegisterFlagCompletionFunc("log-level", fixedValues("debug", "info", "warn", "error"))
@@ -185,6 +190,34 @@ func fixedValues(vs ...string) func(*cobra.Command, []string, string) ([]string,
 	}
 }
 
+// unknownCommand is the usage error for a mistyped command, with the
+// likely one.
+func unknownCommand(root *cobra.Command, word string) error {
+	msg := fmt.Sprintf("unknown command %q", word)
+	if s := suggest.Closest(word, commandNames(root)); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return usageError(root, errors.New(msg))
+}
+
+// firstWord is the first argument that is neither a flag nor a global
+// flag's value: the command the user meant.
+func firstWord(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return ""
+		case a == "--config" || a == "--log-format" || a == "--log-level":
+			i++ // its value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
 // commandNames are the names a mistyped command is compared with.
 func commandNames(root *cobra.Command) []string {
 	names := []string{"help", "completion"}
@@ -200,8 +233,19 @@ func commandNames(root *cobra.Command) []string {
 
 // usageError is exit 64 with a pointer to the command's help.
 func usageError(cmd *cobra.Command, err error) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+	return &exitError{code: exitUsage, err: &withHelp{err: err, path: cmd.CommandPath()}}
 }
+
+// withHelp is a usage error followed by where to find the command's help.
+type withHelp struct {
+	err  error
+	path string
+}
+
+func (e *withHelp) Error() string {
+	return fmt.Sprintf("%v\nRun '%s --help' for usage.", e.err, e.path)
+}
+func (e *withHelp) Unwrap() error { return e.err }
 
 // flagHint explains the one mistake pflag's message does not: a long flag
 // written with one dash, as Go's flag package allowed.
@@ -247,7 +291,7 @@ change in Zoom or in the sheet, and needs only read access to both.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), a, o) },
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 1, see the README)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 2, see the README)")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
 	return cmd
 }

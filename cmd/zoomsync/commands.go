@@ -121,7 +121,8 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 	}
 	defer lk.Release()
 
-	rec := runRecord{ID: a.runID, Started: time.Now(), webhook: cfg.Notify.WebhookURL}
+	rec := runRecord{ID: a.runID, Started: time.Now()}
+	rec.notifyFrom(cfg)
 	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(a.term, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
@@ -168,7 +169,7 @@ func (o *runOutcome) exit() error {
 	case o.plan.Prune.Refused:
 		return fail(exitFailed, "%s", o.plan.Prune.Reason)
 	case o.report.Cancelled:
-		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Count(zsync.OutcomeSkipped))
+		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Tally().Skipped)
 	case o.report.Failed() || o.writeback != nil:
 		return &exitError{code: exitProblems}
 	}
@@ -203,13 +204,9 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	}
 	// The client lives for this run only, so its counters are the run's.
 	st := backend.client.Stats()
-	requests, writes, waits, byCode := live.counts()
-	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: waits, Retries: st.Retries,
+	requests, writes, byCode := live.counts()
+	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: st.RateLimitWaits, Retries: st.Retries,
 		RateLimited: st.RateLimited, TokenFetches: st.TokenFetches, byCode: byCode}
-	if len(byCode) == 0 {
-		// A client without request callbacks: its own counters.
-		out.api.Requests, out.api.Writes, out.api.RateLimitedWaits = st.Requests(), st.Writes(), st.RateLimited
-	}
 	out.duration = time.Since(start)
 	if rep.Prune.Disabled != "" && plan.Prune.Candidates > 0 {
 		log.Warn("prune skipped", "detail", rep.Prune.Disabled)
@@ -231,24 +228,29 @@ func summaryText(rep *zsync.Report, api apiCounts, d time.Duration) string {
 		rep.Summary(), api.Writes, api.Requests, api.RateLimitedWaits, d.Round(100*time.Millisecond))
 }
 
-// summaryFields are the summary's counts as JSON fields.
+// summaryFields are the summary's counts as JSON fields: one per outcome
+// (the names of zoomsync_last_run_rows), then the API work.
 func summaryFields(rep *zsync.Report, api apiCounts, d time.Duration) slog.Attr {
-	return logx.Fields(
-		"created", rep.Count(zsync.OutcomeCreated),
-		"updated", rep.Count(zsync.OutcomeUpdated),
-		"unchanged", rep.Count(zsync.OutcomeUnchanged),
-		"invalid", rep.Count(zsync.OutcomeInvalid),
-		"failed", rep.Count(zsync.OutcomeFailed),
-		"needs_manual", rep.Count(zsync.OutcomeManual),
-		"deactivated", rep.Count(zsync.OutcomeDeactivated),
-		"deleted", rep.Count(zsync.OutcomeDeleted),
-		"skipped", rep.Count(zsync.OutcomeSkipped),
-		"writes", api.Writes,
-		"requests", api.Requests,
-		"rate_limited_waits", api.RateLimitedWaits,
-		"retries", api.Retries,
-		"duration_seconds", d.Seconds(),
-	)
+	t := tallyMap(rep.Tally())
+	var args []any
+	for _, k := range tallyKeys {
+		args = append(args, k, t[k])
+	}
+	args = append(args, "writes", api.Writes, "requests", api.Requests, "rate_limited_waits", api.RateLimitedWaits,
+		"retries", api.Retries, "duration_seconds", d.Seconds())
+	return logx.Fields(args...)
+}
+
+// tallyKeys are the outcome names of a run's counts, in summary order.
+var tallyKeys = []string{"created", "adopted", "updated", "unchanged", "deactivated", "deleted", "create_in_web_app",
+	"invalid", "needs_manual", "failed", "unknown", "skipped", "unclaimed", "duplicates"}
+
+// tallyMap is the tally by its JSON names (see tallyKeys).
+func tallyMap(t zsync.Tally) map[string]int {
+	b, _ := json.Marshal(t)
+	m := map[string]int{}
+	_ = json.Unmarshal(b, &m)
+	return m
 }
 
 func runValidate(ctx context.Context, a *app) error {
@@ -287,24 +289,25 @@ func runValidate(ctx context.Context, a *app) error {
 // planJSON is the versioned shape of `plan --json`. Add fields freely;
 // bump FormatVersion only when a field changes meaning or goes away.
 type planJSON struct {
-	FormatVersion int                  `json:"format_version"`
-	GeneratedAt   time.Time            `json:"generated_at"`
-	Source        string               `json:"source"`
-	Summary       map[zsync.Action]int `json:"summary"`
-	Rows          int                  `json:"rows"`
-	Owners        int                  `json:"owners"`
-	Pages         int                  `json:"pages"`
-	Changes       []*zsync.Change      `json:"changes"`
-	Prune         zsync.PruneDecision  `json:"prune"`
-	Warnings      []string             `json:"warnings"`
+	FormatVersion int                 `json:"format_version"`
+	GeneratedAt   time.Time           `json:"generated_at"`
+	Source        string              `json:"source"`
+	Summary       map[string]int      `json:"summary"`
+	Rows          int                 `json:"rows"`
+	Owners        int                 `json:"owners"`
+	Pages         int                 `json:"pages"`
+	Create        string              `json:"create,omitempty"`
+	Changes       []*zsync.Change     `json:"changes"`
+	Prune         zsync.PruneDecision `json:"prune"`
+	Warnings      []string            `json:"warnings"`
 }
 
 func writePlanJSON(w io.Writer, source string, plan *zsync.Plan) error {
-	summary := map[zsync.Action]int{}
-	for _, a := range []zsync.Action{zsync.ActionCreate, zsync.ActionUpdate, zsync.ActionNoop, zsync.ActionInvalid,
-		zsync.ActionManual, zsync.ActionError, zsync.ActionPrune, zsync.ActionPruneSkip} {
-		summary[a] = plan.Count(a)
+	summary := map[string]int{}
+	for _, a := range zsync.Actions {
+		summary[string(a)] = plan.Count(a)
 	}
+	summary["invalid"], summary["needs-manual"], summary["error"] = plan.Problems()
 	changes := plan.Changes
 	if changes == nil {
 		changes = []*zsync.Change{}
@@ -316,8 +319,8 @@ func writePlanJSON(w io.Writer, source string, plan *zsync.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(planJSON{
-		FormatVersion: 1, GeneratedAt: time.Now().UTC().Truncate(time.Second), Source: source,
-		Summary: summary, Rows: plan.Rows, Owners: plan.Owners, Pages: plan.Pages,
+		FormatVersion: 2, GeneratedAt: time.Now().UTC().Truncate(time.Second), Source: source,
+		Summary: summary, Rows: plan.Rows, Owners: plan.Owners, Pages: plan.Pages, Create: plan.Create,
 		Changes: changes, Prune: plan.Prune, Warnings: warnings,
 	})
 }

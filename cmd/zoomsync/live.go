@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,24 +9,24 @@ import (
 	gosync "sync"
 	"time"
 
-	zsync "github.com/zoomsync/zoomsync/sync"
+	"github.com/zoomsync/zoomsync/internal/logx"
 )
 
 // longWait is the shortest rate-limit pause worth a line of its own.
 const longWait = 2 * time.Second
 
-// runOutput is what one sync run prints and counts as it goes: each row's
-// line as the row completes, a line for each long rate-limit wait, the
-// progress bar on a terminal, and the API requests by method and status
-// for the summary and the metrics. Its methods are the engine's and the
-// Zoom client's callbacks; they may be called from many goroutines.
+// runOutput is what one sync run prints and counts as it goes, besides the
+// rows' lines (the engine logs each row as it completes): a line for each
+// long rate-limit wait, the progress bar on a terminal, and the API
+// requests by method and status for the summary and the metrics. Its
+// methods are the engine's and the Zoom client's callbacks; they may be
+// called from many goroutines.
 type runOutput struct {
 	log *slog.Logger
 	bar progress // nil: no bar
 
 	mu       gosync.Mutex
 	requests map[requestKey]int64
-	waits    int64 // pauses for a rate limit
 }
 
 // requestKey is one series of zoomsync_api_requests_total.
@@ -37,18 +36,10 @@ func newRunOutput(log *slog.Logger, bar progress) *runOutput {
 	return &runOutput{log: log, bar: bar, requests: map[requestKey]int64{}}
 }
 
-// result prints one row's line, as soon as the row is done.
-func (o *runOutput) result(r zsync.Result) {
-	logResult(o.log, r)
-}
-
 // wait is called before every pause for a rate limit or a back-off.
 func (o *runOutput) wait(d time.Duration, reason string) {
-	o.mu.Lock()
-	o.waits++
-	o.mu.Unlock()
 	if d > longWait {
-		o.log.Info(fmt.Sprintf("waiting %s for Zoom: %s", d.Round(100*time.Millisecond), reason), "wait", d, "reason", reason)
+		o.log.Info(fmt.Sprintf("waiting %s for Zoom: %s", d.Round(100*time.Millisecond), reason), logx.Fields("wait", d, "reason", reason))
 	}
 }
 
@@ -76,10 +67,10 @@ func (o *runOutput) finish() {
 	}
 }
 
-// counts returns the requests sent, the writes Zoom accepted (2xx answers
-// to POST, PATCH and DELETE: a write refused with 429 and sent again
-// counts once) and the rate-limited waits.
-func (o *runOutput) counts() (requests, writes, waits int64, byCode map[requestKey]int64) {
+// counts returns the requests sent and the writes Zoom accepted (2xx
+// answers to POST, PATCH and DELETE: a write refused with 429 and sent
+// again counts once).
+func (o *runOutput) counts() (requests, writes int64, byCode map[requestKey]int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	byCode = make(map[requestKey]int64, len(o.requests))
@@ -90,47 +81,5 @@ func (o *runOutput) counts() (requests, writes, waits int64, byCode map[requestK
 			writes += n
 		}
 	}
-	return requests, writes, o.waits, byCode
-}
-
-// logResult is a row's line: "row 7 sales: created" with the row, key,
-// outcome, page and URL as fields; failures are warnings and unchanged
-// rows show only at debug level.
-func logResult(log *slog.Logger, r zsync.Result) {
-	level := slog.LevelInfo
-	switch r.Outcome {
-	case zsync.OutcomeUnchanged:
-		level = slog.LevelDebug
-	case zsync.OutcomeFailed, zsync.OutcomeInvalid, zsync.OutcomeManual:
-		level = slog.LevelWarn
-	}
-	ctx := context.Background()
-	if !log.Enabled(ctx, level) {
-		return
-	}
-	attrs := []slog.Attr{slog.String("outcome", string(r.Outcome))}
-	if r.Row > 0 {
-		attrs = append(attrs, slog.Int("row", r.Row), slog.String("key", r.Key))
-	}
-	if r.ScheduleID != "" {
-		attrs = append(attrs, slog.String("schedule_id", r.ScheduleID))
-	}
-	if r.URL != "" {
-		attrs = append(attrs, slog.String("url", r.URL))
-	}
-	if len(r.Fields) > 0 {
-		names := make([]string, len(r.Fields))
-		for i, f := range r.Fields {
-			names[i] = f.Name
-		}
-		attrs = append(attrs, slog.String("fields", strings.Join(names, ",")))
-	}
-	if r.Message != "" {
-		attrs = append(attrs, slog.String("detail", r.Message))
-	}
-	title := fmt.Sprintf("page %s: %s", r.Slug, r.Outcome)
-	if r.Row > 0 {
-		title = fmt.Sprintf("row %d %s: %s", r.Row, r.Key, r.Outcome)
-	}
-	log.LogAttrs(ctx, level, title, attrs...)
+	return requests, writes, byCode
 }

@@ -3,19 +3,41 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
-var actionMarks = map[zsync.Action]string{
-	zsync.ActionCreate:    "+ create",
-	zsync.ActionUpdate:    "~ update",
-	zsync.ActionInvalid:   "! invalid",
-	zsync.ActionManual:    "? needs-manual",
-	zsync.ActionError:     "! error",
-	zsync.ActionPrune:     "- prune",
-	zsync.ActionPruneSkip: "x prune refused",
+// planMark is the left column of a plan line; "" hides the change (a row
+// that is already in step).
+func planMark(c *zsync.Change) string {
+	switch {
+	case c.Error != "":
+		return "! error"
+	case len(c.Invalid) > 0:
+		return "! invalid"
+	case c.NeedsManual != "":
+		return "? needs-manual"
+	case c.Held != "":
+		return "x held (" + string(c.Held) + ")"
+	case c.Action == zsync.ActionUpdate && c.Adopt:
+		return "~ adopt"
+	case c.Action == zsync.ActionNone && c.Cause != "":
+		return "· " + c.Cause
+	case c.Action == zsync.ActionNone:
+		if len(c.Notes) > 0 {
+			return "· note"
+		}
+		return ""
+	}
+	return map[zsync.Action]string{
+		zsync.ActionCreate:         "+ create",
+		zsync.ActionUpdate:         "~ update",
+		zsync.ActionCreateInWebApp: "> create in web app",
+		zsync.ActionDelete:         "- delete",
+		zsync.ActionDeactivate:     "- deactivate",
+	}[c.Action]
 }
 
 // printPlan writes the human plan: one line per row that is not unchanged,
@@ -30,8 +52,8 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 	var lines []line
 	widths := [3]int{}
 	for _, c := range plan.Changes {
-		mark, ok := actionMarks[c.Action]
-		if !ok {
+		mark := planMark(c)
+		if mark == "" {
 			continue
 		}
 		l := line{mark: mark, where: fmt.Sprintf("row %d", c.Row), name: c.Key}
@@ -46,13 +68,19 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 			l.detail = fmt.Sprintf("%q owner %s, slug %s", c.Team, c.Owner, c.Slug)
 		case zsync.ActionUpdate:
 			l.detail = fmt.Sprintf("%s (matched by %s)", c.ScheduleID, c.Match)
-		case zsync.ActionPrune, zsync.ActionPruneSkip:
-			l.detail = fmt.Sprintf("%s %q owner %s (%s)", c.ScheduleID, c.Team, c.Owner, c.PruneMode)
+		case zsync.ActionCreateInWebApp:
+			l.detail = fmt.Sprintf("%q owner %s, slug %s", c.Team, c.Owner, c.Slug)
+		}
+		if c.Row == 0 {
+			l.detail = fmt.Sprintf("%s %q owner %s", c.ScheduleID, c.Team, c.Owner)
 		}
 		for _, f := range c.Fields {
-			l.notes = append(l.notes, fmt.Sprintf("%s: %s → %s", f.Name, short(f.Before), short(f.After)))
+			l.notes = append(l.notes, fieldLines(c.Action, f)...)
 		}
-		l.notes = append(l.notes, c.Reasons...)
+		if c.ToDo != nil {
+			l.notes = append(l.notes, c.ToDo.String())
+		}
+		l.notes = append(l.notes, c.Reasons()...)
 		for i, v := range []string{l.mark, l.where, l.name} {
 			widths[i] = max(widths[i], len([]rune(v)))
 		}
@@ -80,24 +108,91 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 	parts := []string{
 		fmt.Sprintf("%d to create", plan.Count(zsync.ActionCreate)),
 		fmt.Sprintf("%d to update", plan.Count(zsync.ActionUpdate)),
-		fmt.Sprintf("%d unchanged", plan.Count(zsync.ActionNoop)),
 	}
-	for _, a := range []zsync.Action{zsync.ActionInvalid, zsync.ActionManual, zsync.ActionError, zsync.ActionPrune} {
+	if n := plan.Count(zsync.ActionCreateInWebApp); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d to create in the web app", n))
+	}
+	for _, a := range []zsync.Action{zsync.ActionDelete, zsync.ActionDeactivate} {
 		if n := plan.Count(a); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, a))
+			parts = append(parts, fmt.Sprintf("%d to %s", n, a))
 		}
+	}
+	unchanged := 0
+	for _, c := range plan.Changes {
+		if c.Row > 0 && c.Action == zsync.ActionNone && !c.Problem() && c.Held == "" {
+			unchanged++
+		}
+	}
+	parts = append(parts, fmt.Sprintf("%d unchanged", unchanged))
+	invalid, manual, errs := plan.Problems()
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{invalid, "invalid"}, {manual, "needs-manual"}, {errs, "error"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	if plan.Prune.Refused {
+		parts = []string{"nothing will change (the prune was refused)"}
 	}
 	fmt.Fprintf(w, "Plan: %s.\n", strings.Join(parts, ", "))
 }
 
-// short keeps long field values (descriptions) to one readable line.
-func short(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if s == "" {
-		return `""`
+// longValue is the length past which a change's two sides go on lines of
+// their own rather than around an arrow.
+const longValue = 50
+
+// fieldLines shows one field of a change, by the sheet's column name. A
+// create shows the value it sets. Hosts show as a set difference and weekly
+// hours day by day; other values in full, never cut, so that the two sides
+// of a change never read the same.
+func fieldLines(a zsync.Action, f zsync.FieldChange) []string {
+	if a == zsync.ActionCreate || a == zsync.ActionCreateInWebApp {
+		return []string{fmt.Sprintf("%s: %s", f.Column, value(f.After))}
 	}
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:57]) + "..."
+	switch {
+	case len(f.Added) > 0 || len(f.Removed) > 0:
+		out := []string{f.Column + ":"}
+		for _, h := range f.Added {
+			out = append(out, "  + "+h)
+		}
+		for _, h := range f.Removed {
+			out = append(out, "  - "+h)
+		}
+		return out
+	case len(f.Days) > 0:
+		out := []string{f.Column + ":"}
+		for _, d := range f.Days {
+			out = append(out, fmt.Sprintf("  %s: %s → %s", dayName(d.Day), orNone(d.Before), orNone(d.After)))
+		}
+		return out
+	case len([]rune(f.Before)) > longValue || len([]rune(f.After)) > longValue || strings.Contains(f.Before+f.After, "\n"):
+		return []string{f.Column + ":", "  - " + value(f.Before), "  + " + value(f.After)}
+	}
+	return []string{fmt.Sprintf("%s: %s → %s", f.Column, value(f.Before), value(f.After))}
+}
+
+// value shows a field value whole on one line: line breaks as \n, and
+// quoted when empty or when spaces at its ends would not show.
+func value(s string) string {
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s, "\n\r\t") {
+		return strconv.Quote(s)
 	}
 	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// dayName is "Mon" for "mon", as the sheet writes days.
+func dayName(d string) string {
+	if d == "" {
+		return d
+	}
+	return strings.ToUpper(d[:1]) + d[1:]
 }

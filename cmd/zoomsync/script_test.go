@@ -4,8 +4,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -59,7 +64,14 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
-		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			// $EXAMPLES is the repository's examples directory, so that
+			// scripts test the demo as shipped.
+			dir, err := filepath.Abs(filepath.Join("..", "..", "examples"))
+			env.Setenv("EXAMPLES", dir)
+			return err
+		},
+		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator":    cmdEmulator,
 			"emu":         cmdEmu,
@@ -68,6 +80,9 @@ func TestScripts(t *testing.T) {
 			"csv2sheet":   cmdCSVToSheet,
 			"sheetstatus": cmdSheetStatus,
 			"jsonlines":   cmdJSONLines,
+			"freeport":    cmdFreePort,
+			"waitfor":     cmdWaitFor,
+			"webhook":     cmdWebhook,
 		},
 	})
 }
@@ -76,8 +91,9 @@ func TestScripts(t *testing.T) {
 var servers gosync.Map // *testscript.TestScript → *scriptServers
 
 type scriptServers struct {
-	emu    *emulator.Emulator
-	sheets *sheettest.Server
+	emu     *emulator.Emulator
+	sheets  *sheettest.Server
+	webhook *webhookServer
 }
 
 func serversOf(ts *testscript.TestScript) *scriptServers {
@@ -180,6 +196,30 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("WEBAPP_URL", p.SchedulingURL)
 	case "mode":
 		e.SetMode(emulator.Mode(args[1]))
+	case "waitpages":
+		// waitpages N: until the emulator holds at least N pages, for a
+		// run started in the background (a separate process: no seam).
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		deadline := time.Now().Add(20 * time.Second)
+		for len(e.Pages("", false)) < want {
+			if time.Now().After(deadline) {
+				ts.Fatalf("emu waitpages: %d pages after 20s, want %d", len(e.Pages("", false)), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	case "created-matches":
+		// created-matches FILE: the "N created" of the run's summary in
+		// FILE is the number of pages the emulator holds.
+		m := regexp.MustCompile(`(?m)^(?:warning: )?(\d+) created\b.*\(\d+ writes`).FindStringSubmatch(ts.ReadFile(args[1]))
+		if m == nil {
+			ts.Fatalf("emu created-matches: no summary line in %s", args[1])
+		}
+		created, _ := strconv.Atoi(m[1])
+		if got := len(e.Pages("", false)); got != created {
+			ts.Fatalf("emu created-matches: the summary says %d created, the emulator holds %d pages", created, got)
+		}
+		ts.Logf("%d created, %d pages", created, created)
 	case "ratelimited":
 		if got := e.Stats().RateLimited; (got > 0) == neg {
 			ts.Fatalf("emu ratelimited: %d 429 answers", got)
@@ -264,4 +304,85 @@ func cmdJSONLines(ts *testscript.TestScript, neg bool, args []string) {
 		first = v
 	}
 	ts.Logf("%d JSON lines, %s %s", len(lines), args[1], first)
+}
+
+// freeport NAME sets NAME to a free loopback address, for a server the
+// script starts in the background.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	addr := ln.Addr().String()
+	ln.Close()
+	ts.Setenv(args[0], addr)
+}
+
+// waitfor URL REGEXP fetches URL until its body matches REGEXP (a server
+// started in the background may not be up yet, and a scheduled run may not
+// have finished), then prints the body to stdout. It gives up after 20s.
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfor URL REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(20 * time.Second)
+	var body string
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(args[0])
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			body = string(b)
+			if re.MatchString(body) {
+				fmt.Fprint(ts.Stdout(), body)
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling a separate process: no seam to wait on
+	}
+	ts.Fatalf("waitfor: %s never matched %s; last body:\n%s", args[0], args[1], body)
+}
+
+// webhookServer records what is posted to it.
+type webhookServer struct {
+	srv    *httptest.Server
+	mu     gosync.Mutex
+	bodies []string
+}
+
+// webhook start | webhook count N | webhook last
+// start sets WEBHOOK_URL; last prints the last body posted.
+func cmdWebhook(ts *testscript.TestScript, neg bool, args []string) {
+	s := serversOf(ts)
+	switch args[0] {
+	case "start":
+		w := &webhookServer{}
+		w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			w.mu.Lock()
+			w.bodies = append(w.bodies, string(b))
+			w.mu.Unlock()
+		}))
+		ts.Defer(w.srv.Close)
+		s.webhook = w
+		ts.Setenv("WEBHOOK_URL", w.srv.URL+"/hooks/T000/secret-path")
+	case "count":
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		s.webhook.mu.Lock()
+		got := len(s.webhook.bodies)
+		s.webhook.mu.Unlock()
+		if (got == want) == neg {
+			ts.Fatalf("webhook count: got %d, want %d", got, want)
+		}
+	case "last":
+		s.webhook.mu.Lock()
+		defer s.webhook.mu.Unlock()
+		if len(s.webhook.bodies) == 0 {
+			ts.Fatalf("webhook last: nothing was posted")
+		}
+		fmt.Fprint(ts.Stdout(), s.webhook.bodies[len(s.webhook.bodies)-1])
+	default:
+		ts.Fatalf("webhook: unknown subcommand %q", args[0])
+	}
 }

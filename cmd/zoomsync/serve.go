@@ -94,8 +94,17 @@ type runRecord struct {
 	Rows     map[string]int `json:"rows,omitempty"`
 	API      apiCounts      `json:"api"`
 
-	report  *zsync.Report
-	webhook config.Secret // from the config this run loaded
+	report *zsync.Report
+	// From the config this run loaded: where to notify, where the
+	// notifier's memory lives, and how often to remind.
+	webhook  config.Secret
+	stateDir string
+	reminder time.Duration
+}
+
+// notifyFrom sets the record's notification settings from cfg.
+func (rec *runRecord) notifyFrom(cfg *config.Config) {
+	rec.webhook, rec.stateDir, rec.reminder = cfg.Notify.WebhookURL, cfg.Path(cfg.StateDir), cfg.Notify.Reminder
 }
 
 // Run results.
@@ -123,6 +132,7 @@ func (s *server) syncRun(ctx context.Context, id string) runRecord {
 		rec.Result, rec.Error = resultError, "reloading the config: "+err.Error()
 		return rec
 	}
+	rec.notifyFrom(cfg)
 	lk, err := lock.Acquire(cfg.LockPath())
 	if err != nil {
 		rec.Result, rec.Error = resultLocked, err.Error()
@@ -139,7 +149,6 @@ func (s *server) syncRun(ctx context.Context, id string) runRecord {
 		return rec
 	}
 	out.fill(&rec)
-	rec.webhook = cfg.Notify.WebhookURL
 	return rec
 }
 
@@ -148,8 +157,10 @@ func (o *runOutcome) fill(rec *runRecord) {
 	rec.report, rec.API = o.report, o.api
 	rec.Summary = o.report.Summary()
 	rec.Rows = map[string]int{}
-	for _, r := range o.report.Results {
-		rec.Rows[string(r.Outcome)]++
+	for k, n := range tallyMap(o.report.Tally()) {
+		if n > 0 {
+			rec.Rows[k] = n
+		}
 	}
 	switch err := o.exit(); {
 	case err == nil:

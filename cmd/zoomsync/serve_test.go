@@ -231,14 +231,22 @@ func metricValue(t *testing.T, s *server, series string) float64 {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	s.handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`)
-	m := re.FindStringSubmatch(rec.Body.String())
-	if m == nil {
+	// A name without labels sums its series, as sum(name) would.
+	pattern := `(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`
+	if !strings.Contains(series, "{") {
+		pattern = `(?m)^` + regexp.QuoteMeta(series) + `(?:\{[^}]*\})? (\S+)$`
+	}
+	ms := regexp.MustCompile(pattern).FindAllStringSubmatch(rec.Body.String(), -1)
+	if ms == nil {
 		return -1
 	}
-	var v float64
-	fmt.Sscan(m[1], &v)
-	return v
+	var sum float64
+	for _, m := range ms {
+		var v float64
+		fmt.Sscan(m[1], &v)
+		sum += v
+	}
+	return sum
 }
 
 // writeServeConfig writes a config for a real sync against emu and returns

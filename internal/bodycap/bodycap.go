@@ -24,8 +24,8 @@ const (
 // ErrTooLarge is returned by a body that goes past its success cap.
 var ErrTooLarge = errors.New("response body too large")
 
-// Transport caps the bodies of the answers Base returns.
-type Transport struct {
+// transport caps the bodies of the answers Base returns.
+type transport struct {
 	Base http.RoundTripper // default http.DefaultTransport
 	// Success and Error are the caps for answers below 400 and from 400
 	// on; zero takes SuccessBody and ErrorBody.
@@ -33,7 +33,7 @@ type Transport struct {
 }
 
 // RoundTrip runs the request on Base and wraps the answer's body.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
@@ -70,10 +70,10 @@ func Wrap(c *http.Client, success, errBody int64) *http.Client {
 	if c != nil {
 		out = *c
 	}
-	if t, ok := out.Transport.(*Transport); ok {
+	if t, ok := out.Transport.(*transport); ok {
 		out.Transport = t.Base
 	}
-	out.Transport = &Transport{Base: out.Transport, Success: success, Error: errBody}
+	out.Transport = &transport{Base: out.Transport, Success: success, Error: errBody}
 	return &out
 }
 

@@ -70,8 +70,8 @@ func TestCaps(t *testing.T) {
 
 func TestWrapKeepsOneLayer(t *testing.T) {
 	c := Wrap(Wrap(&http.Client{}, 1, 1), 5, 5)
-	tr := c.Transport.(*Transport)
-	if _, nested := tr.Base.(*Transport); nested || tr.Success != 5 {
+	tr := c.Transport.(*transport)
+	if _, nested := tr.Base.(*transport); nested || tr.Success != 5 {
 		t.Errorf("transport %+v", tr)
 	}
 }

@@ -131,6 +131,3 @@ func (h *human) WithGroup(name string) slog.Handler {
 	c.groups = append(append([]string(nil), h.groups...), name)
 	return &c
 }
-
-// Discard is a logger that writes nothing.
-var Discard = slog.New(slog.DiscardHandler)

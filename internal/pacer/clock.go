@@ -12,14 +12,14 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-// RealClock is the wall clock.
-type RealClock struct{}
+// realClock is the wall clock.
+type realClock struct{}
 
 // Now is time.Now.
-func (RealClock) Now() time.Time { return time.Now() }
+func (realClock) Now() time.Time { return time.Now() }
 
 // Sleep waits d on a timer, giving way to ctx.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -51,7 +51,7 @@ func (c FuncClock) Now() time.Time {
 // Sleep calls SleepFunc.
 func (c FuncClock) Sleep(ctx context.Context, d time.Duration) error {
 	if c.SleepFunc == nil {
-		return RealClock{}.Sleep(ctx, d)
+		return realClock{}.Sleep(ctx, d)
 	}
 	return c.SleepFunc(ctx, d)
 }

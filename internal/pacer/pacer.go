@@ -55,7 +55,7 @@ func (o *Options) setDefaults() {
 		o.Decrease = 0.5
 	}
 	if o.Clock == nil {
-		o.Clock = RealClock{}
+		o.Clock = realClock{}
 	}
 }
 
@@ -238,13 +238,6 @@ func (p *Pacer) Stop(err error) {
 	if p.stopped == nil {
 		p.stopped = err
 	}
-}
-
-// Err is the error Stop recorded, or nil.
-func (p *Pacer) Err() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stopped
 }
 
 // Rate is the current pace in calls per second (+Inf for none).

@@ -4,36 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/pacer/pacertest"
 )
-
-// vclock is a virtual clock: Sleep moves it forward at once.
-type vclock struct {
-	mu    sync.Mutex
-	t     time.Time
-	slept []time.Duration
-}
-
-func newVClock() *vclock { return &vclock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)} }
-
-func (c *vclock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.t = c.t.Add(d)
-		c.slept = append(c.slept, d)
-	}
-	return nil
-}
-
-func (c *vclock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 func quota(limit, remaining string) http.Header {
 	h := http.Header{}
@@ -44,7 +19,7 @@ func quota(limit, remaining string) http.Header {
 }
 
 func TestWaitSpacesCallsAtTheRate(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	p := New(Options{Ceiling: 4, Clock: clk})
 	start := clk.Now()
 	for range 9 {
@@ -58,23 +33,23 @@ func TestWaitSpacesCallsAtTheRate(t *testing.T) {
 }
 
 func TestNoCeilingNoPace(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	p := New(Options{Clock: clk})
 	for range 100 {
 		p.Wait(context.Background())
 	}
-	if len(clk.slept) != 0 {
-		t.Errorf("slept %v", clk.slept)
+	if len(clk.Slept()) != 0 {
+		t.Errorf("slept %v", clk.Slept())
 	}
 	p.Pause(3 * time.Second)
 	p.Wait(context.Background())
-	if len(clk.slept) != 1 || clk.slept[0] != 3*time.Second {
-		t.Errorf("pause: slept %v", clk.slept)
+	if len(clk.Slept()) != 1 || clk.Slept()[0] != 3*time.Second {
+		t.Errorf("pause: slept %v", clk.Slept())
 	}
 }
 
 func TestAutoTakesItsShareOfTheReportedLimit(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	p := New(Options{Auto: true, Share: 0.5, Clock: clk})
 	if r := p.Rate(); r != 5 {
 		t.Errorf("initial rate %v, want the cautious 5", r)
@@ -90,18 +65,18 @@ func TestAutoTakesItsShareOfTheReportedLimit(t *testing.T) {
 		t.Errorf("rate %v with 6 remaining, want 6", r)
 	}
 	// The bucket fills again; the pace climbs back additively.
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	p.Observe(sent, 200, quota("30", "28"))
 	if r := p.Rate(); r != 7.5 {
 		t.Errorf("rate %v one second later, want 6+1.5", r)
 	}
-	clk.advance(10 * time.Second)
+	clk.Advance(10 * time.Second)
 	p.Observe(sent, 200, quota("30", "28"))
 	if r := p.Rate(); r != 15 {
 		t.Errorf("rate %v after recovery, want 15", r)
 	}
 	// A 429 (Remaining 0) halves the pace; it does not drop to the floor.
-	clk.advance(time.Millisecond)
+	clk.Advance(time.Millisecond)
 	sent, _ = p.Wait(context.Background())
 	p.Observe(sent, 429, quota("30", "0"))
 	if r := p.Rate(); r != 7.5 {
@@ -110,7 +85,7 @@ func TestAutoTakesItsShareOfTheReportedLimit(t *testing.T) {
 }
 
 func TestAutoRespectsCeilingAndIgnoresDailyCounts(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	p := New(Options{Auto: true, Ceiling: 8, Clock: clk})
 	h := quota("6000", "5000")
 	h.Set("X-RateLimit-Type", "Daily-limit")
@@ -125,7 +100,7 @@ func TestAutoRespectsCeilingAndIgnoresDailyCounts(t *testing.T) {
 }
 
 func TestAIMD(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	p := New(Options{Ceiling: 20, Clock: clk})
 	sent, _ := p.Wait(context.Background())
 	p.Observe(sent, 429, nil)
@@ -137,7 +112,7 @@ func TestAIMD(t *testing.T) {
 	if r := p.Rate(); r != 10 {
 		t.Errorf("rate %v after a 429 of the same burst, want 10", r)
 	}
-	clk.advance(time.Millisecond)
+	clk.Advance(time.Millisecond)
 	sent, _ = p.Wait(context.Background())
 	p.Observe(sent, 429, nil)
 	if r := p.Rate(); r != 5 {
@@ -145,18 +120,18 @@ func TestAIMD(t *testing.T) {
 	}
 	for range 50 {
 		p.Observe(clk.Now(), 429, nil)
-		clk.advance(time.Millisecond)
+		clk.Advance(time.Millisecond)
 	}
 	if r := p.Rate(); r != 0.5 {
 		t.Errorf("rate %v, want the floor 0.5", r)
 	}
 	// Recovery: 2/s per second (a tenth of the target).
-	clk.advance(2 * time.Second)
+	clk.Advance(2 * time.Second)
 	p.Observe(clk.Now(), 200, nil)
 	if r := p.Rate(); r < 4.49 || r > 4.51 {
 		t.Errorf("rate %v 2s later, want 4.5", r)
 	}
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	p.Observe(clk.Now(), 200, nil)
 	if r := p.Rate(); r != 20 {
 		t.Errorf("rate %v, want back at 20", r)
@@ -164,7 +139,7 @@ func TestAIMD(t *testing.T) {
 }
 
 func TestStopFailsFast(t *testing.T) {
-	p := New(Options{Ceiling: 1, Clock: newVClock()})
+	p := New(Options{Ceiling: 1, Clock: pacertest.NewClock()})
 	daily := errors.New("daily quota used")
 	p.Stop(daily)
 	p.Stop(errors.New("second"))
@@ -186,7 +161,7 @@ func TestWaitGivesWayToContext(t *testing.T) {
 }
 
 func TestPauseDuringSleepHoldsTheCaller(t *testing.T) {
-	clk := newVClock()
+	clk := pacertest.NewClock()
 	// A caller whose slot is reserved rechecks the pause after sleeping.
 	q := New(Options{Ceiling: 1, Clock: clk})
 	q.Wait(context.Background()) // slot at t0, next at t0+1s

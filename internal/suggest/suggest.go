@@ -8,7 +8,7 @@ package suggest
 func Closest(s string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
-		d := Distance(s, c)
+		d := distance(s, c)
 		if d < bestD && d*2 < len([]rune(s))+1 {
 			best, bestD = c, d
 		}
@@ -16,9 +16,9 @@ func Closest(s string, candidates []string) string {
 	return best
 }
 
-// Distance is the Levenshtein distance between a and b, in runes. Strings
+// distance is the Levenshtein distance between a and b, in runes. Strings
 // over 64 runes are never typos of a short name: they count as far apart.
-func Distance(a, b string) int {
+func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 || len(rb) > 64 {
 		return 64

@@ -19,8 +19,8 @@ func TestDistance(t *testing.T) {
 		a, b string
 		d    int
 	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"équipe", "equipe", 1}, {"same", "same", 0}} {
-		if got := Distance(tt.a, tt.b); got != tt.d {
-			t.Errorf("Distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
+		if got := distance(tt.a, tt.b); got != tt.d {
+			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
 		}
 	}
 }

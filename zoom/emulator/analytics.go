@@ -40,12 +40,10 @@ type analyticsReport struct {
 // only witness that tells an All Hosts Available page from an Any Host
 // Available one.
 //
-// What the counts mean is inferred (docs/zoom-api.md#analytics):
-// last_n_days counts the pages the owner holds now (not cancelled) by kind,
-// whatever from and to say, plus schedules_created (every page, cancelled
-// ones too) and schedules_canceled; previous_period is all zeros. That the
-// report tells the two multi-host kinds apart is itself inferred from its
-// field names. user_id "all" counts
+// What the counts mean is inferred: last_n_days counts the pages the owner
+// holds now (not cancelled) by kind, whatever from and to say, plus
+// schedules_created (every page, cancelled ones too) and
+// schedules_canceled; previous_period is all zeros. user_id "all" counts
 // every owner's pages (documented). from and to must be RFC 3339 times,
 // from before to (documented); a bad one is a code-300 validation error
 // (inferred). Options.AnalyticsStatus makes the report unreadable.

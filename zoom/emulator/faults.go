@@ -51,9 +51,9 @@ type Fault struct {
 	// and a client that gives up first gets nothing while the page still
 	// lands. It applies to creates only.
 	CommitAfterMS int `json:"commit_after_ms,omitempty"`
-	// DelayMS holds a successful answer this many milliseconds after the
-	// request was served (and any change stored), or an injected Status
-	// this long. A client that gives up meanwhile gets nothing.
+	// DelayMS holds the answer this many milliseconds after the request
+	// was served (and any change stored). A client that gives up meanwhile
+	// gets nothing.
 	DelayMS int `json:"delay_ms,omitempty"`
 	// Count is how many matching requests the fault applies to; default 1.
 	Count int `json:"count,omitempty"`

@@ -99,7 +99,10 @@ func (s *Server) TokenURL() string { return s.URL + "/oauth/token" }
 // file, if any). Later calls return the first call's result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// net/http's Shutdown waits up to 5 s for a connection that was
+		// opened but never sent a request; a short grace then Close keeps
+		// every test and every demo run from paying that wait.
+		ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 		defer cancel()
 		err := s.srv.Shutdown(ctx)
 		if err != nil {
