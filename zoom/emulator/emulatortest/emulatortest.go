@@ -33,7 +33,7 @@ type Server struct {
 	*emulator.Server
 	Opts emulator.Options // what it was started with
 
-	front     *http.Server
+	front     *http.Server  // the checker's server; nil without the check
 	done      chan struct{} // closed when front stops serving
 	active    atomic.Int64  // requests front is serving
 	closeOnce sync.Once
@@ -83,13 +83,12 @@ func Contract() Option {
 	return func(s *settings) { s.contract = true }
 }
 
-// Start runs an emulator with opts on loopback until the test ends.
+// Start runs an emulator with opts on loopback (emulator.ListenLoopback)
+// until the test ends.
 //
-// The emulator is served by a server of this package on its own loopback
-// port (srv.URL and srv.Addr point there; the port emulator.ListenLoopback
-// opened stays unused), which Close shuts at once: http.Server.Shutdown
-// would wait 5 s for any connection the client's transport opened but
-// never used.
+// With the contract check, the emulator is served behind the checker by a
+// server of this package on its own loopback port (srv.URL and srv.Addr
+// point there; the emulator's own port stays unused).
 func Start(tb testing.TB, opts emulator.Options, options ...Option) *Server {
 	tb.Helper()
 	var set settings
@@ -107,19 +106,17 @@ func Start(tb testing.TB, opts emulator.Options, options ...Option) *Server {
 		tb.Fatal(err)
 	}
 	s := &Server{Server: srv, Opts: opts}
-	var h http.Handler = srv.Emulator
 	var checker *contract.Checker
 	if set.contract {
 		if checker, err = newChecker(); err != nil {
 			_ = srv.Close()
 			tb.Fatal(err)
 		}
-		h = checker.Handler(h)
 		s.expect = map[string]bool{}
-	}
-	if err := s.serve(h); err != nil {
-		_ = srv.Close()
-		tb.Fatal(err)
+		if err := s.serve(checker.Handler(srv.Emulator)); err != nil {
+			_ = srv.Close()
+			tb.Fatal(err)
+		}
 	}
 	tb.Cleanup(func() {
 		if err := s.Close(); err != nil {
@@ -164,15 +161,18 @@ func (s *Server) serve(h http.Handler) error {
 	return nil
 }
 
-// Close closes every connection at once, gives handlers still running
-// (their requests are cancelled) up to 5 s to finish, and then closes the
-// emulator. The test's end calls it; later calls return the first result.
+// Close stops the server and closes the emulator. The checker's server
+// closes every connection at once and gives handlers still running (their
+// requests are cancelled) up to 5 s to finish, so that their violations
+// count. The test's end calls it; later calls return the first result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		_ = s.front.Close()
-		<-s.done
-		for deadline := time.Now().Add(5 * time.Second); s.active.Load() > 0 && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
+		if s.front != nil {
+			_ = s.front.Close()
+			<-s.done
+			for deadline := time.Now().Add(5 * time.Second); s.active.Load() > 0 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 		}
 		s.closeErr = s.Server.Close()
 	})

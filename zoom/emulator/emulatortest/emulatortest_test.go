@@ -213,25 +213,31 @@ func TestContractExpect(t *testing.T) {
 
 // TestCloseDoesNotWaitForIdleConnections shows that a connection the
 // client opened but never used does not hold the end of the test (a
-// graceful shutdown waits 5 s for one), and that Close can be called again.
+// graceful shutdown waits 5 s for one), with and without the contract
+// check, and that Close can be called again.
 func TestCloseDoesNotWaitForIdleConnections(t *testing.T) {
-	srv := Start(t, emulator.Options{Seed: 1})
-	conn, err := net.Dial("tcp", srv.Addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	start := time.Now()
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Close took %v", d)
-	}
-	if err := srv.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
-	if _, err := http.Get(srv.URL + "/v2/scheduler/schedules"); err == nil {
-		t.Error("the server still answers after Close")
+	t.Setenv(EnvContract, "")
+	for name, options := range map[string][]Option{"plain": nil, "contract": {Contract()}} {
+		t.Run(name, func(t *testing.T) {
+			srv := Start(t, emulator.Options{Seed: 1}, options...)
+			conn, err := net.Dial("tcp", srv.Addr.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			start := time.Now()
+			if err := srv.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("Close took %v", d)
+			}
+			if err := srv.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+			if _, err := http.Get(srv.URL + "/v2/scheduler/schedules"); err == nil {
+				t.Error("the server still answers after Close")
+			}
+		})
 	}
 }
