@@ -427,7 +427,7 @@ func assignKeys(rows []*importRow) {
 	}
 }
 
-// importColumns is the roster's column order, as DESIGN §3 lists them.
+// importColumns is the roster's column order, as the README's sheet section lists them.
 var importColumns = []string{
 	sheet.ColTeam, sheet.ColHosts, sheet.ColKey, sheet.ColOwner, sheet.ColDuration, sheet.ColTimeZone,
 	sheet.ColAvailability, sheet.ColDescription, sheet.ColLocation, sheet.ColSlug, sheet.ColActive,
