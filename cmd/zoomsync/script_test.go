@@ -131,13 +131,12 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		ts.Check(err)
 	}
-	emu, err := emulator.New(o)
+	srv, err := emulator.ListenLoopback(o)
 	ts.Check(err)
-	srv := httptest.NewServer(emu)
-	ts.Defer(func() { srv.Close(); emu.Close() })
-	serversOf(ts).emu = emu
-	ts.Setenv("ZOOM_API_URL", srv.URL+"/v2")
-	ts.Setenv("ZOOM_OAUTH_URL", srv.URL+"/oauth/token")
+	ts.Defer(func() { srv.Close() })
+	serversOf(ts).emu = srv.Emulator
+	ts.Setenv("ZOOM_API_URL", srv.APIURL())
+	ts.Setenv("ZOOM_OAUTH_URL", srv.TokenURL())
 	ts.Setenv("ZOOM_ACCOUNT_ID", o.AccountID)
 	ts.Setenv("ZOOM_CLIENT_ID", o.ClientID)
 	ts.Setenv("ZOOM_CLIENT_SECRET", o.ClientSecret)

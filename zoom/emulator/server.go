@@ -94,7 +94,7 @@ func (s *Server) APIURL() string { return s.URL + "/v2" }
 // TokenURL is the OAuth token endpoint, for a client's oauth_url.
 func (s *Server) TokenURL() string { return s.URL + "/oauth/token" }
 
-// Close stops the HTTP server, waiting up to 5 s for requests in flight,
+// Close stops the HTTP server, with a short grace for requests in flight,
 // then closes the emulator (landing pending commits and saving the state
 // file, if any). Later calls return the first call's result.
 func (s *Server) Close() error {
