@@ -426,7 +426,7 @@ func TestAdoptedPageOfAnotherOwnerNeedsOwnerColumn(t *testing.T) {
 func TestOneToOnePageOfTheAdminNeedsManual(t *testing.T) {
 	e := newEnv(t, nil, Options{})
 	ctx := context.Background()
-	p, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "Sales", Slug: "sales-1on1", Duration: 30,
+	p, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "Sales", Slug: "sales-1on1", Duration: 30, Capacity: 1,
 		ScheduleType: "one", AvailabilityOverride: true, AvailabilityRules: []zoom.AvailabilityRule{{Email: "ann@example.com", UseCustom: true, TimeZone: "UTC",
 			SegmentsRecurrence: &zoom.WeeklyHours{Mon: []zoom.TimeRange{{Start: "09:00", End: "10:00"}}}}}})
 	if err != nil {

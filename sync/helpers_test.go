@@ -37,7 +37,7 @@ func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 	if emo != nil {
 		emo(&eo)
 	}
-	srv := emulatortest.Start(t, eo)
+	srv := emulatortest.Start(t, eo, emulatortest.Contract())
 	// A transport of its own, closed before the emulator: a connection
 	// dialled but never used would hold the server's shutdown for 5 s.
 	tr := http.DefaultTransport.(*http.Transport).Clone()

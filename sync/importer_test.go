@@ -46,7 +46,7 @@ func seedImport(t *testing.T, e *env) {
 	}
 	hours := &zoom.WeeklyHours{Mon: []zoom.TimeRange{{Start: "09:00", End: "10:00"}}}
 	_, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{
-		Summary: "Ann 1:1", Duration: 30, Slug: "ann-one", ScheduleType: zoom.ScheduleTypeOne, AvailabilityOverride: true,
+		Summary: "Ann 1:1", Duration: 30, Capacity: 1, Slug: "ann-one", ScheduleType: zoom.ScheduleTypeOne, AvailabilityOverride: true,
 		AvailabilityRules: []zoom.AvailabilityRule{{Email: "ann@example.com", UseCustom: true, TimeZone: "UTC", SegmentsRecurrence: hours}},
 	})
 	if err != nil {
@@ -410,7 +410,7 @@ func TestImportNotesRowsPlanWouldChange(t *testing.T) {
 	tue := &zoom.WeeklyHours{Tue: []zoom.TimeRange{{Start: "09:00", End: "12:00"}}}
 	mk := func(slug string, rules ...zoom.AvailabilityRule) {
 		t.Helper()
-		_, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "T " + slug, Duration: 30, Slug: slug,
+		_, err := e.client.CreateSchedule(ctx, "ann@example.com", &zoom.ScheduleCreate{Summary: "T " + slug, Duration: 30, Capacity: 1, Slug: slug,
 			ScheduleType: zoom.ScheduleTypeMultiple, AvailabilityOverride: true, AvailabilityRules: rules, TimeZone: "UTC"})
 		if err != nil {
 			t.Fatal(err)

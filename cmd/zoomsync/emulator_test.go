@@ -47,7 +47,7 @@ func TestEmulatorCommand(t *testing.T) {
 	}
 	hours := &zoom.WeeklyHours{Mon: []zoom.TimeRange{{Start: "09:00", End: "17:00"}}}
 	created, err := c.CreateSchedule(context.Background(), "ann@example.com", &zoom.ScheduleCreate{
-		Summary: "Rehearsal", Duration: 30, Slug: "rehearsal", ScheduleType: zoom.ScheduleTypeMultiple, AvailabilityOverride: true,
+		Summary: "Rehearsal", Duration: 30, Capacity: 1, Slug: "rehearsal", ScheduleType: zoom.ScheduleTypeMultiple, AvailabilityOverride: true,
 		AvailabilityRules: []zoom.AvailabilityRule{
 			{Email: "ann@example.com", UseCustom: true, TimeZone: "UTC", SegmentsRecurrence: hours},
 			{Email: "bob@example.com", UseCustom: true, TimeZone: "UTC", SegmentsRecurrence: hours}}})

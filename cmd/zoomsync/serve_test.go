@@ -268,7 +268,7 @@ func startEmulator(t *testing.T) *emulatortest.Server {
 	t.Helper()
 	o := emulator.DefaultOptions()
 	o.RateLimit, o.Mode = 0, emulator.ModeCollective
-	return emulatortest.Start(t, o)
+	return emulatortest.Start(t, o, emulatortest.Contract())
 }
 
 const goodCSV = "Team,Hosts\nSales EMEA,\"ann@example.com, bob@example.com\"\nSupport,\"cat@example.com, dan@example.com\"\n"
@@ -426,7 +426,7 @@ func TestServeRejectsBadScheduleAsUsage(t *testing.T) {
 func TestServeProcessFinishesRunOnSIGTERM(t *testing.T) {
 	o := emulator.DefaultOptions()
 	o.RateLimit, o.Latency, o.Mode = 0, 150*time.Millisecond, emulator.ModeCollective
-	emu := emulatortest.Start(t, o)
+	emu := emulatortest.Start(t, o, emulatortest.Contract())
 	srv := emu
 	var rows strings.Builder
 	rows.WriteString("Team,Hosts\n")
