@@ -146,10 +146,10 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // emu reset | emu writes N | emu calls N | emu count "METHOD route" N |
-// emu pages N | emu fault METHOD PATH STATUS COUNT | emu drop METHOD PATH COUNT |
+// emu pages N | emu fault METHOD PATH STATUS COUNT | emu drop METHOD PATH COUNT [COMMIT_AFTER_MS] |
 // emu webapp OWNER SLUG HOST... | emu mode M | emu 429s |
 // emu seed [kind=K] [via=web|api] [title=T] OWNER SLUG HOST... |
-// emu analytics STATUS | emu kind KIND N | emu has ID
+// emu analytics STATUS | emu kind KIND N | emu has ID | emu commit-pending
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	e := serversOf(ts).emu
 	if e == nil {
@@ -184,8 +184,13 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		f := emulator.Fault{Method: args[1], Path: args[2]}
 		var err error
 		if args[0] == "drop" {
+			// drop METHOD PATH COUNT [COMMIT_AFTER_MS]: a create dropped
+			// so lands that many milliseconds later (a late commit).
 			f.Drop = true
 			f.Count, err = strconv.Atoi(args[3])
+			if err == nil && len(args) > 4 {
+				f.CommitAfterMS, err = strconv.Atoi(args[4])
+			}
 		} else {
 			f.Status, err = strconv.Atoi(args[3])
 			ts.Check(err)
@@ -236,6 +241,9 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Setenv("SEED_ID", p.ScheduleID)
 			}
 		}
+	case "commit-pending":
+		// commit-pending: every create still waiting to land lands now.
+		ts.Logf("%d pages landed", e.CommitPending())
 	case "analytics":
 		// analytics STATUS: every analytics report answers STATUS (0: readable).
 		st, err := strconv.Atoi(args[1])
