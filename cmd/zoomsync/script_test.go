@@ -101,7 +101,7 @@ func serversOf(ts *testscript.TestScript) *scriptServers {
 	return v.(*scriptServers)
 }
 
-// emulator [mode=downgrade] [rate=N] [errors=P] [drop=P] [latency=D] [secret=S]
+// emulator [mode=downgrade] [rate=N] [errors=P] [drop=P] [latency=D] [secret=S] [analytics=STATUS]
 // starts a Zoom emulator for the script and sets ZOOM_API_URL,
 // ZOOM_OAUTH_URL and the ZOOM_* credentials.
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
@@ -126,6 +126,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			o.Latency, err = time.ParseDuration(v)
 		case "secret":
 			o.ClientSecret = v
+		case "analytics":
+			o.AnalyticsStatus, err = strconv.Atoi(v)
 		default:
 			ts.Fatalf("emulator: unknown option %q", a)
 		}
@@ -143,8 +145,10 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // emu reset | emu writes N | emu calls N | emu count "METHOD route" N |
-// emu pages N | emu fault METHOD PATH STATUS COUNT | emu drop METHOD PATH COUNT |
-// emu webapp OWNER SLUG HOST... | emu mode M | emu 429s
+// emu pages N | emu fault METHOD PATH STATUS COUNT | emu drop METHOD PATH COUNT [COMMIT_AFTER_MS] |
+// emu webapp OWNER SLUG HOST... | emu mode M | emu 429s |
+// emu seed [kind=K] [via=web|api] [title=T] OWNER SLUG HOST... |
+// emu analytics STATUS | emu kind KIND N | emu has ID | emu commit-pending
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	e := serversOf(ts).emu
 	if e == nil {
@@ -179,8 +183,13 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		f := emulator.Fault{Method: args[1], Path: args[2]}
 		var err error
 		if args[0] == "drop" {
+			// drop METHOD PATH COUNT [COMMIT_AFTER_MS]: a create dropped
+			// so lands that many milliseconds later (a late commit).
 			f.Drop = true
 			f.Count, err = strconv.Atoi(args[3])
+			if err == nil && len(args) > 4 {
+				f.CommitAfterMS, err = strconv.Atoi(args[4])
+			}
 		} else {
 			f.Status, err = strconv.Atoi(args[3])
 			ts.Check(err)
@@ -193,6 +202,70 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		ts.Setenv("WEBAPP_ID", p.ScheduleID)
 		ts.Setenv("WEBAPP_URL", p.SchedulingURL)
+	case "seed":
+		// seed [kind=all_host_available|any_host_available|one_to_one]
+		// [via=web|api] [title=T] OWNER SLUG HOST... makes a page as an
+		// admin (via=web, the default) or an earlier run (via=api) did;
+		// its slug may be one another page of OWNER has. SEED_ID is its id.
+		sp := emulator.SeedPage{WebAppPage: emulator.WebAppPage{Summary: "Made in the web app"}}
+		rest := args[1:]
+		for len(rest) > 0 {
+			k, v, ok := strings.Cut(rest[0], "=")
+			if !ok {
+				break
+			}
+			switch k {
+			case "kind":
+				sp.Kind = emulator.PageKind(v)
+			case "via":
+				sp.CreatedVia = v
+			case "title":
+				sp.Summary = v
+			default:
+				ts.Fatalf("emu seed: unknown option %q", rest[0])
+			}
+			rest = rest[1:]
+		}
+		if len(rest) < 2 {
+			ts.Fatalf("usage: emu seed [kind=K] [via=V] [title=T] OWNER SLUG HOST...")
+		}
+		sp.Owner, sp.Slug, sp.Hosts = rest[0], rest[1], rest[2:]
+		before := map[string]bool{}
+		for _, p := range e.Pages(sp.Owner, true) {
+			before[p.ScheduleID] = true
+		}
+		ts.Check(e.Seed(emulator.Seed{Pages: []emulator.SeedPage{sp}}))
+		for _, p := range e.Pages(sp.Owner, true) {
+			if !before[p.ScheduleID] {
+				ts.Setenv("SEED_ID", p.ScheduleID)
+			}
+		}
+	case "commit-pending":
+		// commit-pending: every create still waiting to land lands now.
+		ts.Logf("%d pages landed", e.CommitPending())
+	case "analytics":
+		// analytics STATUS: every analytics report answers STATUS (0: readable).
+		st, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		ts.Check(e.SetKnobs(emulator.Knobs{AnalyticsStatus: &st}))
+	case "kind":
+		// kind KIND N: the emulator holds N pages of that kind.
+		n := 0
+		for _, p := range e.Pages("", false) {
+			if string(p.Kind) == args[1] {
+				n++
+			}
+		}
+		expect("pages of kind "+args[1], n, args[2])
+	case "has":
+		// has ID: the emulator holds page ID, not deleted.
+		found := false
+		for _, p := range e.Pages("", false) {
+			found = found || p.ScheduleID == args[1]
+		}
+		if found == neg {
+			ts.Fatalf("emu has %s: %v", args[1], found)
+		}
 	case "mode":
 		e.SetMode(emulator.Mode(args[1]))
 	case "waitpages":
