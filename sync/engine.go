@@ -454,7 +454,9 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode st
 			ch.Action, ch.ToDo = ActionCreateInWebApp, todoFor(p)
 			return ch, nil
 		}
-		ch.Action, ch.Fields = ActionCreate, createFields(p)
+		// The fields a create sets are built only for display
+		// (Change.CreateFields): a run of thousands of creates keeps none.
+		ch.Action = ActionCreate
 		return ch, nil
 	}
 	ch.current = cur

@@ -74,7 +74,7 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 		if c.Row == 0 {
 			l.detail = fmt.Sprintf("%s %q owner %s", c.ScheduleID, c.Team, c.Owner)
 		}
-		for _, f := range c.Fields {
+		for _, f := range c.DisplayFields() {
 			l.notes = append(l.notes, fieldLines(c.Action, f)...)
 		}
 		if c.ToDo != nil {
