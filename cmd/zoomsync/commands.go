@@ -16,7 +16,14 @@ import (
 )
 
 // planOpts are plan's flags.
-type planOpts struct{ json, detailed bool }
+type planOpts struct {
+	json, detailed bool
+	engineFlags
+}
+
+// engineFlags are the command line's choices that change what the engine
+// plans: --force-prune and --recheck-create.
+type engineFlags struct{ forcePrune, recheckCreate bool }
 
 func runPlan(ctx context.Context, a *app, o planOpts) error {
 	stdout := a.stdout
@@ -26,7 +33,7 @@ func runPlan(ctx context.Context, a *app, o planOpts) error {
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	l, plan, backend, err := makePlan(ctx, cfg, log, false, false, newRunOutput(log, nil))
+	l, plan, backend, err := makePlan(ctx, cfg, log, o.engineFlags, false, newRunOutput(log, nil))
 	if err != nil {
 		return err
 	}
@@ -60,7 +67,7 @@ func planExit(plan *zsync.Plan, detailed bool) error {
 // Write-back set-up is checked here too, so that a sheet that cannot take
 // the results is reported by plan, and by sync before its first write.
 // Only sync (write) asks Google for the write scope.
-func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
+func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, f engineFlags, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
 	l, err := readSheet(ctx, cfg, log, write && cfg.Writeback.Enabled)
 	if err != nil {
 		return nil, nil, nil, err
@@ -79,7 +86,7 @@ func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	eng := zsync.New(backend.client, engineOptions(cfg, log, forcePrune))
+	eng := zsync.New(backend.client, engineOptions(cfg, log, f))
 	plan, err := eng.Plan(ctx, l.result)
 	if err != nil {
 		backend.close()
@@ -90,7 +97,10 @@ func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePr
 }
 
 // syncOpts are sync's flags.
-type syncOpts struct{ dryRun, forcePrune bool }
+type syncOpts struct {
+	dryRun bool
+	engineFlags
+}
 
 func runSync(ctx context.Context, a *app, o syncOpts) error {
 	stdout := a.stdout
@@ -102,7 +112,7 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 	defer stop()
 
 	if o.dryRun {
-		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune, false, newRunOutput(log, nil))
+		l, plan, backend, err := makePlan(ctx, cfg, log, o.engineFlags, false, newRunOutput(log, nil))
 		if err != nil {
 			return err
 		}
@@ -123,7 +133,7 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 
 	rec := runRecord{ID: a.runID, Started: time.Now()}
 	rec.notifyFrom(cfg)
-	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(a.term, cfg.Log.Format)})
+	out, err := syncOnce(ctx, cfg, log, syncFlags{engineFlags: o.engineFlags, progress: newProgress(a.term, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
 	} else {
@@ -138,8 +148,8 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 
 // syncFlags are per-run choices from the command line.
 type syncFlags struct {
-	forcePrune bool
-	progress   progress
+	engineFlags
+	progress progress
 }
 
 // runOutcome is what one sync run did, for exit codes, serve and metrics.
@@ -181,13 +191,13 @@ func (o *runOutcome) exit() error {
 func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncFlags) (*runOutcome, error) {
 	start := time.Now()
 	live := newRunOutput(log, f.progress)
-	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune, true, live)
+	l, plan, backend, err := makePlan(ctx, cfg, log, f.engineFlags, true, live)
 	if err != nil {
 		return nil, err
 	}
 	defer backend.close()
 
-	opts := engineOptions(cfg, log, f.forcePrune)
+	opts := engineOptions(cfg, log, f.engineFlags)
 	opts.Progress = live.progress
 	eng := zsync.New(backend.client, opts)
 	if plan.Prune.Refused {
