@@ -39,6 +39,9 @@ func runPlan(ctx context.Context, a *app, o planOpts) error {
 	}
 	defer backend.close()
 	if o.json {
+		// stdout is for machines; a person watching sees the warnings in
+		// the log.
+		logWarnings(log, plan.Warnings)
 		if err := writePlanJSON(stdout, l.src.String(), plan); err != nil {
 			return err
 		}
@@ -67,33 +70,44 @@ func planExit(plan *zsync.Plan, detailed bool) error {
 // Write-back set-up is checked here too, so that a sheet that cannot take
 // the results is reported by plan, and by sync before its first write.
 // Only sync (write) asks Google for the write scope.
+//
+// The plan's warnings (the sheet's, write-back set-up, how creates are
+// sent) are left to the caller to show once: in the human plan, in the
+// JSON plan and the log, or in sync's log before its first write. When
+// planning fails they are logged here, with nothing else to carry them.
 func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, f engineFlags, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
 	l, err := readSheet(ctx, cfg, log, write && cfg.Writeback.Enabled)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for _, w := range l.result.Warnings {
-		log.Warn(w)
-	}
 	wbWarnings, err := writebackSetup(cfg, l)
 	if err != nil {
+		logWarnings(log, l.result.Warnings)
 		return nil, nil, nil, err
-	}
-	for _, w := range wbWarnings {
-		log.Warn(w)
 	}
 	backend, err := openZoom(cfg, log, live)
 	if err != nil {
+		logWarnings(log, l.result.Warnings, wbWarnings)
 		return nil, nil, nil, err
 	}
 	eng := zsync.New(backend.client, engineOptions(cfg, log, f))
 	plan, err := eng.Plan(ctx, l.result)
 	if err != nil {
 		backend.close()
+		logWarnings(log, l.result.Warnings, wbWarnings)
 		return nil, nil, nil, planError(err)
 	}
 	plan.Warnings = append(plan.Warnings, wbWarnings...)
 	return l, plan, backend, nil
+}
+
+// logWarnings logs each warning once, as a warning.
+func logWarnings(log *slog.Logger, lists ...[]string) {
+	for _, ws := range lists {
+		for _, w := range ws {
+			log.Warn(w)
+		}
+	}
 }
 
 // syncOpts are sync's flags.
@@ -196,6 +210,7 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 		return nil, err
 	}
 	defer backend.close()
+	logWarnings(log, plan.Warnings)
 
 	opts := engineOptions(cfg, log, f.engineFlags)
 	opts.Progress = live.progress
