@@ -35,7 +35,7 @@ type Options struct {
 	MaxPrune        int
 	MaxPrunePercent float64
 	ForcePrune      bool
-	Concurrency     int    // workers for listings and writes (default 4)
+	Concurrency     int    // workers for listings and writes (default zoom.DefaultConcurrency)
 	Dedupe          string // delete (default): remove duplicate pages zoomsync made | report
 
 	// Account identifies the Zoom account whose create verdict Verdicts
@@ -75,7 +75,7 @@ type Engine struct {
 // New returns an engine using z for every Zoom call.
 func New(z Zoom, opts Options) *Engine {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+		opts.Concurrency = zoom.DefaultConcurrency
 	}
 	if opts.OnDowngrade == "" {
 		opts.OnDowngrade = "delete"

@@ -92,6 +92,11 @@ const (
 	DefaultMaxRetries = 10
 )
 
+// DefaultConcurrency is how many Zoom calls zoomsync's engine and importer
+// make at once unless zoom.concurrency says otherwise. It is kept here, in
+// the one package that config and sync both import.
+const DefaultConcurrency = 4
+
 func (o *Options) setDefaults() {
 	if o.APIURL == "" {
 		o.APIURL = DefaultAPIURL
