@@ -258,7 +258,7 @@ func Default() *Config {
 			OAuthURL:    zoom.DefaultTokenURL,
 			RateLimit:   RateLimit{Auto: true},
 			QuotaShare:  zoom.DefaultQuotaShare,
-			Concurrency: 4,
+			Concurrency: zoom.DefaultConcurrency,
 			Timeout:     zoom.DefaultTimeout,
 		},
 		Emulator: Emulator{Mode: string(emu.Mode), RateLimit: emu.RateLimit},

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -87,7 +88,7 @@ func TestCreateListsEveryAttribute(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
-	for _, f := range plan.Changes[0].Fields {
+	for _, f := range plan.Changes[0].CreateFields() {
 		got[f.Column] = f.After
 	}
 	want := map[string]string{
@@ -97,5 +98,16 @@ func TestCreateListsEveryAttribute(t *testing.T) {
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("create fields:\n got %v\nwant %v", got, want)
+	}
+	// They are built for display only, and the JSON form carries them.
+	if c := plan.Changes[0]; c.Fields != nil {
+		t.Errorf("a planned create keeps its display fields: %+v", c.Fields)
+	}
+	b, err := json.Marshal(plan.Changes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"fields":[{"column":"team","before":"","after":"Sales"},{"column":"owner"`) {
+		t.Errorf("JSON of a create lacks its fields: %s", b)
 	}
 }

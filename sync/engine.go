@@ -35,7 +35,7 @@ type Options struct {
 	MaxPrune        int
 	MaxPrunePercent float64
 	ForcePrune      bool
-	Concurrency     int    // workers for listings and writes (default 4)
+	Concurrency     int    // workers for listings and writes (default zoom.DefaultConcurrency)
 	Dedupe          string // delete (default): remove duplicate pages zoomsync made | report
 
 	// Account identifies the Zoom account whose create verdict Verdicts
@@ -75,7 +75,7 @@ type Engine struct {
 // New returns an engine using z for every Zoom call.
 func New(z Zoom, opts Options) *Engine {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+		opts.Concurrency = zoom.DefaultConcurrency
 	}
 	if opts.OnDowngrade == "" {
 		opts.OnDowngrade = "delete"
@@ -454,7 +454,9 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode st
 			ch.Action, ch.ToDo = ActionCreateInWebApp, todoFor(p)
 			return ch, nil
 		}
-		ch.Action, ch.Fields = ActionCreate, createFields(p)
+		// The fields a create sets are built only for display
+		// (Change.CreateFields): a run of thousands of creates keeps none.
+		ch.Action = ActionCreate
 		return ch, nil
 	}
 	ch.current = cur

@@ -36,7 +36,8 @@ type ImportOptions struct {
 	// them until the admin lists 2 or more hosts, and the engine never turns
 	// one into a multi-host page: such a row stays needs-manual.
 	IncludeOneToOne bool
-	// Concurrency bounds the owners listed at once (default 4).
+	// Concurrency bounds the owners listed at once (default
+	// zoom.DefaultConcurrency).
 	Concurrency int
 	// Parse is how `plan` will read the roster (config columns, defaults,
 	// slug prefix). Aliases name the header cells; the whole of it is used
@@ -95,7 +96,7 @@ type importRow struct {
 // an owner's rows would make that owner's pages look unclaimed.
 func Import(ctx context.Context, z ImportZoom, opts ImportOptions) (*Imported, error) {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+		opts.Concurrency = zoom.DefaultConcurrency
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

@@ -11,6 +11,7 @@
 package sync
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -70,7 +71,8 @@ type Change struct {
 	// Held is the action a refused prune holds back: the run writes
 	// nothing, so Action is none.
 	Held Action `json:"held,omitempty"`
-	// Fields are the attributes a create sets or an update changes.
+	// Fields are the attributes an update changes. A create's are built
+	// on demand by CreateFields; its JSON form carries them here too.
 	Fields []FieldChange `json:"fields,omitempty"`
 	// ToDo is the page to create in the web app (create-in-web-app, or a
 	// row whose create failed).
@@ -89,6 +91,35 @@ type Change struct {
 	current      *zoom.Schedule
 	patch        *zoom.SchedulePatch
 	hostsChanged bool
+}
+
+// CreateFields lists every attribute a planned create sets (also one a
+// refused prune holds back), for display. They are built from the row on
+// each call rather than kept, since a plan may hold thousands of creates;
+// nil for any other change.
+func (c *Change) CreateFields() []FieldChange {
+	if c.page == nil || (c.Action != ActionCreate && c.Held != ActionCreate) {
+		return nil
+	}
+	return createFields(c.page)
+}
+
+// DisplayFields are the fields to show for the change: those an update
+// changes, or those a create sets.
+func (c *Change) DisplayFields() []FieldChange {
+	if c.Fields != nil {
+		return c.Fields
+	}
+	return c.CreateFields()
+}
+
+// MarshalJSON writes the change with its display fields, so that a
+// create lists what it sets under "fields".
+func (c *Change) MarshalJSON() ([]byte, error) {
+	type plain Change // the same fields, without this method
+	out := plain(*c)
+	out.Fields = c.DisplayFields()
+	return json.Marshal(&out)
 }
 
 // Problem reports whether the change carries a diagnostic that keeps it

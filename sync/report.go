@@ -29,7 +29,9 @@ const (
 
 // Result is the outcome of one row (Row > 0) or page (Row == 0). It uses
 // the plan's vocabulary: Action is what was planned, Status how far it got,
-// and the diagnostic fields say what stands in the way.
+// and the diagnostic fields say what stands in the way. Fields are the
+// attributes an update changed; a create's are not kept (they can be
+// rebuilt with Change.CreateFields).
 type Result struct {
 	Row        int           `json:"row,omitempty"`
 	Key        string        `json:"key,omitempty"`

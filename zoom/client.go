@@ -92,6 +92,11 @@ const (
 	DefaultMaxRetries = 10
 )
 
+// DefaultConcurrency is how many Zoom calls zoomsync's engine and importer
+// make at once unless zoom.concurrency says otherwise. It is kept here, in
+// the one package that config and sync both import.
+const DefaultConcurrency = 4
+
 func (o *Options) setDefaults() {
 	if o.APIURL == "" {
 		o.APIURL = DefaultAPIURL
@@ -248,12 +253,16 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if err != nil {
 			c.pacer.Observe(sent, 0, nil)
 			c.onRequest(cl.method, 0)
+			// A POST that was sent may have been applied, also when the
+			// caller's context ended while it was in flight: say so before
+			// anything else, so that the caller looks before it reports
+			// the create as not made.
+			if cl.method == http.MethodPost && wrote {
+				return &OutcomeUnknownError{Method: cl.method, Path: display, Err: scrub(err)}
+			}
 			class := pacer.Classify(ctx, 0, err)
 			if class == pacer.Stop {
 				return ctx.Err()
-			}
-			if cl.method == http.MethodPost && wrote {
-				return &OutcomeUnknownError{Method: cl.method, Path: display, Err: scrub(err)}
 			}
 			if class == pacer.Retry {
 				ok, serr := retry("network error")

@@ -327,6 +327,23 @@ func TestPostNotRetriedAfterDroppedResponse(t *testing.T) {
 	}
 }
 
+// A POST whose context ends while it is in flight may still be stored:
+// the caller must learn that it was sent, not just that it was cancelled.
+func TestPostCancelledInFlightIsOutcomeUnknown(t *testing.T) {
+	c, mux, _ := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mux.HandleFunc("POST /v2/scheduler/schedules", func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		cancel() // SIGINT once Zoom has the request
+		<-r.Context().Done()
+	})
+	_, err := c.CreateSchedule(ctx, "u", &ScheduleCreate{Summary: "x"})
+	if !IsOutcomeUnknown(err) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want OutcomeUnknownError wrapping context.Canceled, got %T %v", err, err)
+	}
+}
+
 func TestPost5xxIsOutcomeUnknown(t *testing.T) {
 	c, mux, _ := setup(t)
 	var posts atomic.Int32

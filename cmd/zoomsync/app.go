@@ -151,7 +151,7 @@ func openZoom(cfg *config.Config, log *slog.Logger, live *runOutput) (*zoomBacke
 	return &zoomBackend{client: client, close: closer}, nil
 }
 
-func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.Options {
+func engineOptions(cfg *config.Config, log *slog.Logger, f engineFlags) zsync.Options {
 	account := cfg.Zoom.AccountID
 	if cfg.Zoom.Emulator {
 		// The emulator's behaviour is its mode, not an account's.
@@ -163,7 +163,8 @@ func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.
 		Prune:           cfg.Sync.Prune,
 		MaxPrune:        cfg.Sync.MaxPrune,
 		MaxPrunePercent: cfg.Sync.MaxPrunePercent,
-		ForcePrune:      forcePrune,
+		ForcePrune:      f.forcePrune,
+		ForceRecheck:    f.recheckCreate,
 		Concurrency:     cfg.Zoom.Concurrency,
 		Dedupe:          cfg.Sync.Dedupe,
 		RecheckCreate:   cfg.Sync.RecheckCreate,

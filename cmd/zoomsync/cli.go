@@ -287,12 +287,14 @@ create, update or leave alone, with each changed field before and after. It make
 change in Zoom or in the sheet, and needs only read access to both.`,
 		Example: `  zoomsync plan --config zoomsync.yaml
   zoomsync plan --json > plan.json               # for scripts; see the README for the format
-  zoomsync plan --detailed-exitcode || echo $?   # 2 when there is something to do`,
+  zoomsync plan --detailed-exitcode || echo $?   # 2 when there is something to do
+  zoomsync plan --recheck-create                 # the plan of sync --recheck-create`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), a, o) },
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the plan as JSON (format_version 2, see the README)")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when there are changes to make, 0 when none")
+	cmd.Flags().BoolVar(&o.recheckCreate, "recheck-create", false, recheckCreateUsage)
 	return cmd
 }
 
@@ -307,7 +309,8 @@ printed as the row completes; a second run with no edits changes nothing.`,
 		Example: `  zoomsync sync --config zoomsync.yaml
   zoomsync sync --dry-run                          # the same as plan
   zoomsync sync --log-format json 2>>sync.log      # one JSON object per line
-  zoomsync sync --force-prune                      # prune past sync.max_prune, once`,
+  zoomsync sync --force-prune                      # prune past sync.max_prune, once
+  zoomsync sync --recheck-create                   # try one multi-host create again now`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a.runID = newRunID()
@@ -319,8 +322,12 @@ printed as the row completes; a second run with no edits changes nothing.`,
 	}
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "show the plan and change nothing (same as plan)")
 	cmd.Flags().BoolVar(&o.forcePrune, "force-prune", false, "prune even when the candidates exceed sync.max_prune and sync.max_prune_percent")
+	cmd.Flags().BoolVar(&o.recheckCreate, "recheck-create", false, recheckCreateUsage)
 	return cmd
 }
+
+// recheckCreateUsage is --recheck-create's help, on plan and sync.
+const recheckCreateUsage = "try one multi-host create now (sent alone, then verified) even if Zoom stored the last one as One to One less than sync.recheck_create ago"
 
 func newValidateCmd(a *app) *cobra.Command {
 	return &cobra.Command{

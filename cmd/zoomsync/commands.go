@@ -16,7 +16,14 @@ import (
 )
 
 // planOpts are plan's flags.
-type planOpts struct{ json, detailed bool }
+type planOpts struct {
+	json, detailed bool
+	engineFlags
+}
+
+// engineFlags are the command line's choices that change what the engine
+// plans: --force-prune and --recheck-create.
+type engineFlags struct{ forcePrune, recheckCreate bool }
 
 func runPlan(ctx context.Context, a *app, o planOpts) error {
 	stdout := a.stdout
@@ -26,12 +33,15 @@ func runPlan(ctx context.Context, a *app, o planOpts) error {
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
-	l, plan, backend, err := makePlan(ctx, cfg, log, false, false, newRunOutput(log, nil))
+	l, plan, backend, err := makePlan(ctx, cfg, log, o.engineFlags, false, newRunOutput(log, nil))
 	if err != nil {
 		return err
 	}
 	defer backend.close()
 	if o.json {
+		// stdout is for machines; a person watching sees the warnings in
+		// the log.
+		logWarnings(log, plan.Warnings)
 		if err := writePlanJSON(stdout, l.src.String(), plan); err != nil {
 			return err
 		}
@@ -60,37 +70,51 @@ func planExit(plan *zsync.Plan, detailed bool) error {
 // Write-back set-up is checked here too, so that a sheet that cannot take
 // the results is reported by plan, and by sync before its first write.
 // Only sync (write) asks Google for the write scope.
-func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, forcePrune, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
+//
+// The plan's warnings (the sheet's, write-back set-up, how creates are
+// sent) are left to the caller to show once: in the human plan, in the
+// JSON plan and the log, or in sync's log before its first write. When
+// planning fails they are logged here, with nothing else to carry them.
+func makePlan(ctx context.Context, cfg *config.Config, log *slog.Logger, f engineFlags, write bool, live *runOutput) (*loaded, *zsync.Plan, *zoomBackend, error) {
 	l, err := readSheet(ctx, cfg, log, write && cfg.Writeback.Enabled)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for _, w := range l.result.Warnings {
-		log.Warn(w)
-	}
 	wbWarnings, err := writebackSetup(cfg, l)
 	if err != nil {
+		logWarnings(log, l.result.Warnings)
 		return nil, nil, nil, err
-	}
-	for _, w := range wbWarnings {
-		log.Warn(w)
 	}
 	backend, err := openZoom(cfg, log, live)
 	if err != nil {
+		logWarnings(log, l.result.Warnings, wbWarnings)
 		return nil, nil, nil, err
 	}
-	eng := zsync.New(backend.client, engineOptions(cfg, log, forcePrune))
+	eng := zsync.New(backend.client, engineOptions(cfg, log, f))
 	plan, err := eng.Plan(ctx, l.result)
 	if err != nil {
 		backend.close()
+		logWarnings(log, l.result.Warnings, wbWarnings)
 		return nil, nil, nil, planError(err)
 	}
 	plan.Warnings = append(plan.Warnings, wbWarnings...)
 	return l, plan, backend, nil
 }
 
+// logWarnings logs each warning once, as a warning.
+func logWarnings(log *slog.Logger, lists ...[]string) {
+	for _, ws := range lists {
+		for _, w := range ws {
+			log.Warn(w)
+		}
+	}
+}
+
 // syncOpts are sync's flags.
-type syncOpts struct{ dryRun, forcePrune bool }
+type syncOpts struct {
+	dryRun bool
+	engineFlags
+}
 
 func runSync(ctx context.Context, a *app, o syncOpts) error {
 	stdout := a.stdout
@@ -102,7 +126,7 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 	defer stop()
 
 	if o.dryRun {
-		l, plan, backend, err := makePlan(ctx, cfg, log, o.forcePrune, false, newRunOutput(log, nil))
+		l, plan, backend, err := makePlan(ctx, cfg, log, o.engineFlags, false, newRunOutput(log, nil))
 		if err != nil {
 			return err
 		}
@@ -123,7 +147,7 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 
 	rec := runRecord{ID: a.runID, Started: time.Now()}
 	rec.notifyFrom(cfg)
-	out, err := syncOnce(ctx, cfg, log, syncFlags{forcePrune: o.forcePrune, progress: newProgress(a.term, cfg.Log.Format)})
+	out, err := syncOnce(ctx, cfg, log, syncFlags{engineFlags: o.engineFlags, progress: newProgress(a.term, cfg.Log.Format)})
 	if err != nil {
 		rec.Result, rec.Error = resultError, err.Error()
 	} else {
@@ -138,8 +162,8 @@ func runSync(ctx context.Context, a *app, o syncOpts) error {
 
 // syncFlags are per-run choices from the command line.
 type syncFlags struct {
-	forcePrune bool
-	progress   progress
+	engineFlags
+	progress progress
 }
 
 // runOutcome is what one sync run did, for exit codes, serve and metrics.
@@ -181,13 +205,14 @@ func (o *runOutcome) exit() error {
 func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncFlags) (*runOutcome, error) {
 	start := time.Now()
 	live := newRunOutput(log, f.progress)
-	l, plan, backend, err := makePlan(ctx, cfg, log, f.forcePrune, true, live)
+	l, plan, backend, err := makePlan(ctx, cfg, log, f.engineFlags, true, live)
 	if err != nil {
 		return nil, err
 	}
 	defer backend.close()
+	logWarnings(log, plan.Warnings)
 
-	opts := engineOptions(cfg, log, f.forcePrune)
+	opts := engineOptions(cfg, log, f.engineFlags)
 	opts.Progress = live.progress
 	eng := zsync.New(backend.client, opts)
 	if plan.Prune.Refused {

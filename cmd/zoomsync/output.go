@@ -41,8 +41,8 @@ func planMark(c *zsync.Change) string {
 }
 
 // printPlan writes the human plan: one line per row that is not unchanged,
-// the changed fields and reasons indented under it, then the prune decision
-// and a summary.
+// the changed fields and reasons indented under it, then the plan's
+// warnings (each once), the prune decision and a summary.
 func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 	fmt.Fprintf(w, "Plan for %s: %d rows, %d owners, %d pages in Zoom\n\n", source, plan.Rows, plan.Owners, plan.Pages)
 	type line struct {
@@ -74,7 +74,7 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 		if c.Row == 0 {
 			l.detail = fmt.Sprintf("%s %q owner %s", c.ScheduleID, c.Team, c.Owner)
 		}
-		for _, f := range c.Fields {
+		for _, f := range c.DisplayFields() {
 			l.notes = append(l.notes, fieldLines(c.Action, f)...)
 		}
 		if c.ToDo != nil {
@@ -97,6 +97,13 @@ func printPlan(w io.Writer, source string, plan *zsync.Plan) {
 		fmt.Fprintln(w, "  No changes: Zoom matches the sheet.")
 	}
 	fmt.Fprintln(w)
+	if len(plan.Warnings) > 0 {
+		fmt.Fprintln(w, "Warnings:")
+		for _, s := range plan.Warnings {
+			fmt.Fprintf(w, "  ! %s\n", s)
+		}
+		fmt.Fprintln(w)
+	}
 	switch p := plan.Prune; {
 	case p.Refused:
 		fmt.Fprintf(w, "Prune: %s\n", p.Reason)
