@@ -28,7 +28,9 @@ import (
 // itself as the command, so the real Main, flags and exit codes are used.
 func TestMain(m *testing.M) {
 	if os.Getenv("ZOOMSYNC_TEST_MAIN") == "1" {
-		// A test started this binary as zoomsync itself.
+		// A test started this binary as zoomsync itself, set up as main
+		// sets up the real binary.
+		setMemoryLimit()
 		code := Main(os.Args[1:], os.Stdout, os.Stderr)
 		if p := os.Getenv("ZOOMSYNC_HWM_FILE"); p != "" {
 			// Peak RSS of this process alone: rusage of a child started
@@ -39,7 +41,7 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	}
 	testscript.Main(m, map[string]func(){
-		"zoomsync": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		"zoomsync": func() { setMemoryLimit(); os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
 		// zoomsync-code N ARGS... runs zoomsync and succeeds only if it
 		// exits with exactly N, since exit codes are part of the interface.
 		"zoomsync-code": func() {
