@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/lock"
 	"github.com/zoomsync/zoomsync/internal/logx"
+	"github.com/zoomsync/zoomsync/sheet"
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
@@ -273,17 +275,54 @@ func runValidate(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range wbWarnings {
-		fmt.Fprintln(stdout, w)
+	summary := fmt.Sprintf("%s: %s: %d valid, %d invalid", l.src, plural(res.Rows, "row"), len(res.Pages), len(res.Invalid))
+	if cfg.Log.Format == "json" {
+		// Every line is a log line on stderr, as sync's row lines are: the
+		// same fields (row, key, outcome, detail), and the counts as fields.
+		for _, w := range wbWarnings {
+			log.Warn(w)
+		}
+		for _, inv := range res.Invalid {
+			log.LogAttrs(ctx, slog.LevelWarn, fmt.Sprintf("row %d %s: invalid", inv.Row, inv.Key),
+				slog.String("outcome", "invalid"), slog.Int("row", inv.Row), slog.String("key", inv.Key),
+				slog.String("detail", problemsText(inv.Problems)))
+		}
+		level := slog.LevelInfo
+		if len(res.Invalid) > 0 {
+			level = slog.LevelWarn
+		}
+		log.LogAttrs(ctx, level, summary, logx.Fields("source", l.src.String(), "rows", res.Rows,
+			"valid", len(res.Pages), "invalid", len(res.Invalid)))
+	} else {
+		for _, w := range wbWarnings {
+			fmt.Fprintln(stdout, w)
+		}
+		for _, inv := range res.Invalid {
+			fmt.Fprintln(stdout, inv.String())
+		}
+		fmt.Fprintln(stdout, summary)
 	}
-	for _, inv := range res.Invalid {
-		fmt.Fprintln(stdout, inv.String())
-	}
-	fmt.Fprintf(stdout, "%s: %d rows: %d valid, %d invalid\n", l.src, res.Rows, len(res.Pages), len(res.Invalid))
 	if len(res.Invalid) > 0 {
 		return &exitError{code: exitProblems}
 	}
 	return nil
+}
+
+// problemsText is a row's problems on one line, for a log field.
+func problemsText(ps []sheet.Problem) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return strings.Join(out, "; ")
+}
+
+// plural is "1 row", "2 rows": n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // planJSON is the versioned shape of `plan --json`. Add fields freely;
