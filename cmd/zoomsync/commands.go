@@ -171,7 +171,8 @@ func (o *runOutcome) exit() error {
 	case o.plan.Prune.Refused:
 		return fail(exitFailed, "%s", o.plan.Prune.Reason)
 	case o.report.Cancelled:
-		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Tally().Skipped)
+		n := o.report.Tally().Skipped
+		return fail(exitFailed, "interrupted: %s not made; run again to finish", map[bool]string{true: "1 change was", false: fmt.Sprintf("%d changes were", n)}[n == 1])
 	case o.report.Failed() || o.writeback != nil:
 		return &exitError{code: exitProblems}
 	}
@@ -226,8 +227,8 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 // requests sent (retries included) and pauses for Zoom's rate limit are
 // kept apart, so that retries never read as duplicate writes.
 func summaryText(rep *zsync.Report, api apiCounts, d time.Duration) string {
-	return fmt.Sprintf("%s (%d writes, %d requests, %d rate-limited waits) in %s",
-		rep.Summary(), api.Writes, api.Requests, api.RateLimitedWaits, d.Round(100*time.Millisecond))
+	return fmt.Sprintf("%s (%s, %s, %s) in %s", rep.Summary(), plural(int(api.Writes), "write"), plural(int(api.Requests), "request"),
+		plural(int(api.RateLimitedWaits), "rate-limited wait"), d.Round(100*time.Millisecond))
 }
 
 // summaryFields are the summary's counts as JSON fields: one per outcome
