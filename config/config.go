@@ -317,10 +317,11 @@ type LookupEnv func(string) (string, bool)
 
 // Parse decodes a config file over Default(). ${VAR} in any value is
 // replaced from lookup; ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and
-// ZOOM_CLIENT_SECRET, when set, override the file. A key the file names but
-// zoomsync does not know is an *UnknownKeyError; values of the wrong kind
-// are a *ValidationError naming each key path and the kind expected. At
-// most maxFileSize bytes are read.
+// ZOOM_CLIENT_SECRET, when set, override the file. Keys the file names but
+// zoomsync does not know and values of the wrong kind are reported together
+// in one *ValidationError: each unknown key an *UnknownKeyError (errors.As
+// finds the first), each wrong value naming its key path and the kind
+// expected. At most maxFileSize bytes are read.
 func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
@@ -349,8 +350,8 @@ func Parse(r io.Reader, lookup LookupEnv) (*Config, error) {
 		if err := c.node(root, typeOfConfig, "", root.Line); err != nil {
 			return nil, err
 		}
-		if len(c.errs) > 0 {
-			return nil, &ValidationError{Fields: c.errs}
+		if len(c.errs) > 0 || len(c.unknown) > 0 {
+			return nil, &ValidationError{Fields: c.errs, Unknown: c.unknown}
 		}
 		if err := root.Decode(cfg); err != nil {
 			return nil, fmt.Errorf("decoding the config: %w", err)

@@ -182,7 +182,23 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 	var uk *UnknownKeyError
-	_, err := Parse(strings.NewReader("zoom:\n  banana: 1\n"), nil)
+	// Unknown keys and values of the wrong kind come in one report, and no
+	// value of a secret is echoed.
+	_, err := Parse(strings.NewReader("zoom:\n  client_scret: hunter2-typo\n  client_secret:\n    - hunter2-list\nsource:\n  pth: teams.csv\n  type: [csv]\n"), nil)
+	for _, w := range []string{`line 2: unknown key "zoom.client_scret" (did you mean "client_secret"?)`,
+		`line 6: unknown key "source.pth" (did you mean "path"?)`,
+		"zoom.client_secret: expected a string, got a list (line 3)", "source.type: expected a string, got a list (line 7)"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v lacks %q", err, w)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error echoes a secret: %v", err)
+	}
+	if !errors.As(err, &uk) || uk.Path != "zoom.client_scret" {
+		t.Errorf("errors.As UnknownKeyError: %#v", uk)
+	}
+	_, err = Parse(strings.NewReader("zoom:\n  banana: 1\n"), nil)
 	if !errors.As(err, &uk) || uk.Path != "zoom.banana" || uk.Line != 2 {
 		t.Errorf("errors.As UnknownKeyError: %#v", uk)
 	}

@@ -36,14 +36,15 @@ func (e *UnknownKeyError) Error() string {
 }
 
 // checker walks the parsed file against the Config type before decoding:
-// a key with no field is an *UnknownKeyError at once, and every value of the
-// wrong kind is collected as a FieldError naming its key path, the kind
+// every key with no field is collected as an *UnknownKeyError, and every
+// value of the wrong kind as a FieldError naming its key path, the kind
 // expected and the kind found, so that the YAML decoder never gets to say
 // "cannot unmarshal !!seq into config.Secret".
 type checker struct {
 	expanded map[*yaml.Node]string // value node → the ${VAR} it was expanded from
 	seen     map[anchorUse]bool    // anchors already checked, by the type they were checked as
 	errs     []FieldError
+	unknown  []*UnknownKeyError
 }
 
 type anchorUse struct {
@@ -134,7 +135,9 @@ func (c *checker) mapping(n *yaml.Node, t reflect.Type, prefix string) error {
 		path := join(prefix, k.Value)
 		ft, ok := fields[k.Value]
 		if !ok {
-			return &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: suggest.Closest(k.Value, known)}
+			// Recorded, and the walk goes on: every problem is reported at once.
+			c.unknown = append(c.unknown, &UnknownKeyError{Path: path, Line: k.Line, Known: known, Suggest: suggest.Closest(k.Value, known)})
+			continue
 		}
 		if err := c.node(v, ft, path, k.Line); err != nil {
 			return err

@@ -21,15 +21,34 @@ type FieldError struct {
 
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
 
-// ValidationError lists every problem found, in key order.
-type ValidationError struct{ Fields []FieldError }
+// ValidationError lists every problem found: keys zoomsync does not know
+// (in file order), then values that are wrong (in key order).
+type ValidationError struct {
+	Fields  []FieldError
+	Unknown []*UnknownKeyError
+}
 
 func (e *ValidationError) Error() string {
-	lines := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		lines[i] = f.Error()
+	if len(e.Unknown) == 1 && len(e.Fields) == 0 {
+		return e.Unknown[0].Error()
+	}
+	var lines []string
+	for _, u := range e.Unknown {
+		lines = append(lines, u.Error())
+	}
+	for _, f := range e.Fields {
+		lines = append(lines, f.Error())
 	}
 	return "invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+// Unwrap gives the unknown keys to errors.As.
+func (e *ValidationError) Unwrap() []error {
+	out := make([]error, len(e.Unknown))
+	for i, u := range e.Unknown {
+		out[i] = u
+	}
+	return out
 }
 
 // Scope says which parts of the config a command needs.

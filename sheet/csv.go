@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -83,10 +84,18 @@ func (c *CSV) Read(ctx context.Context) (*Table, error) {
 		return nil, &SourceError{Source: c.String(), Op: "read", Problem: err.Error(), Err: err}
 	}
 	data, enc := decodeText(data)
-	if enc != "" {
+	t, problem, err := tableFromCSV(data)
+	switch enc {
+	case "":
+	case "Windows-1252":
+		// A guess: name the text it touched, so the admin can check it, and
+		// how to make the next read need no guess.
+		c.log.Warn("CSV file is not UTF-8; reading it as Windows-1252", "file", c.path,
+			"detail", nonASCIIText(t)+"check that text reads right, then save the file as UTF-8 "+
+				"(Excel: Save As, \"CSV UTF-8 (Comma delimited)\"; Google Sheets and LibreOffice export UTF-8)")
+	default:
 		c.log.Warn("CSV file is not UTF-8; reading it as "+enc, "file", c.path)
 	}
-	t, problem, err := tableFromCSV(data)
 	if problem != "" {
 		se := &SourceError{Source: c.String(), Op: "read", Problem: problem, Err: err}
 		if err != nil {
@@ -95,6 +104,55 @@ func (c *CSV) Read(ctx context.Context) (*Table, error) {
 		return nil, se
 	}
 	return t, nil
+}
+
+// nonASCIIShown is how many cells with non-ASCII text a warning names.
+const nonASCIIShown = 3
+
+// nonASCIIText names the first cells of t that hold non-ASCII text, with
+// their text as read: `non-ASCII text in row 2 column "Team" ("Café"), ...; `.
+func nonASCIIText(t *Table) string {
+	if t == nil {
+		return ""
+	}
+	var cells []string
+	total := 0
+	note := func(where, text string) {
+		for _, r := range text {
+			if r >= utf8.RuneSelf {
+				total++
+				if len(cells) < nonASCIIShown {
+					if rs := []rune(text); len(rs) > 40 {
+						text = string(rs[:39]) + "…"
+					}
+					cells = append(cells, fmt.Sprintf("%s (%q)", where, text))
+				}
+				return
+			}
+		}
+	}
+	column := func(i int) string {
+		if i < len(t.Header) && t.Header[i] != "" {
+			return fmt.Sprintf("column %q", t.Header[i])
+		}
+		return fmt.Sprintf("column %d", i+1)
+	}
+	for i, h := range t.Header {
+		note(fmt.Sprintf("the header (row %d), column %d", t.HeaderRow, i+1), h)
+	}
+	for i, row := range t.Rows {
+		for j, cell := range row {
+			note(fmt.Sprintf("row %d %s", t.RowNums[i], column(j)), cell)
+		}
+	}
+	if total == 0 {
+		return ""
+	}
+	s := "non-ASCII text in " + strings.Join(cells, ", ")
+	if more := total - len(cells); more > 0 {
+		s += fmt.Sprintf(" and %d more %s", more, map[bool]string{true: "cell", false: "cells"}[more == 1])
+	}
+	return s + "; "
 }
 
 // tableFromCSV parses UTF-8 CSV text into a table. On failure it returns

@@ -134,8 +134,27 @@ func TestCSVWindows1252WarnsOnce(t *testing.T) {
 	if n := strings.Count(logs.String(), "reading it as Windows-1252"); n != 1 {
 		t.Errorf("want one warning, got %d: %s", n, logs.String())
 	}
+	// The warning names the cells it guessed at and says what to do.
+	for _, want := range []string{`row 2 column \"Team\" (\"Équipe Café\")`, `row 3 column \"Team\" (\"Zürich\")`, "save the file as UTF-8"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("warning lacks %s: %s", want, logs.String())
+		}
+	}
 	if diff := cmp.Diff([][]string{{"Équipe Café", "a@x.com, b@x.com"}, {"Zürich", "a@x.com, b@x.com"}}, tb.Rows); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestNonASCIIText(t *testing.T) {
+	tb := &Table{Header: []string{"Team", "Caf\u00e9"}, HeaderRow: 1, RowNums: []int{2, 4, 5, 6},
+		Rows: [][]string{{"Sales", "x"}, {"Zürich", "ü"}, {"Ørsted", ""}, {"Genève", ""}}}
+	got := nonASCIIText(tb)
+	want := `non-ASCII text in the header (row 1), column 2 ("Café"), row 4 column "Team" ("Zürich"), row 4 column "Café" ("ü") and 2 more cells; `
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := nonASCIIText(&Table{Header: []string{"Team"}, HeaderRow: 1}); got != "" {
+		t.Errorf("all ASCII: %q", got)
 	}
 }
 

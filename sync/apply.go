@@ -231,7 +231,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	case ctx.Err() != nil:
 		rep.Prune.Disabled = "the run was cancelled before prune"
 	case failed > 0:
-		rep.Prune.Disabled = fmt.Sprintf("%d rows failed; prune waits for a clean run", failed)
+		rep.Prune.Disabled = fmt.Sprintf("%d %s failed; prune waits for a clean run", failed, plural(failed, "row", "rows"))
 	}
 	if rep.Prune.Disabled != "" {
 		for _, i := range prunes {

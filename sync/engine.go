@@ -246,8 +246,8 @@ func (e *Engine) planCreates(plan *Plan, mode string, v *Verdict, why string) {
 		plan.Create = mode
 		if mode == CreateProbe {
 			first := plan.firstCreate()
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: the first create (row %d) is sent alone and verified before any other; if Zoom stores a One to One page, the other %d rows become pages to create in the Zoom web app",
-				why, first.Row, creates-1))
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s: the first create (row %d) is sent alone and verified before any other; if Zoom stores a One to One page, the other %d %s to create in the Zoom web app",
+				why, first.Row, creates-1, plural(creates-1, "row becomes a page", "rows become pages")))
 		}
 	case webApp > 0 && v != nil && v.Result == VerdictDowngraded:
 		plan.Create = CreateWebApp

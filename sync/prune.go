@@ -79,7 +79,7 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 	case res.Rows == 0:
 		d.Disabled = "the sheet has no rows; an empty sheet never prunes"
 	case res.UnreadableKeys > 0:
-		d.Disabled = fmt.Sprintf("%d rows have no readable key; prune needs every row's identity", res.UnreadableKeys)
+		d.Disabled = fmt.Sprintf("%d %s no readable key; prune needs every row's identity", res.UnreadableKeys, plural(res.UnreadableKeys, "row has", "rows have"))
 	}
 	if d.Disabled == "" {
 		for _, o := range owners {

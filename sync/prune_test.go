@@ -179,7 +179,7 @@ func TestPruneWaitsWhenARowFailed(t *testing.T) {
 	if got := outcomes(rep); got["a1"] != "failed" || got["page:t-a6"] != "skipped" {
 		t.Fatalf("outcomes: %v", got)
 	}
-	if !strings.Contains(rep.Prune.Disabled, "1 rows failed") {
+	if !strings.Contains(rep.Prune.Disabled, "1 row failed") {
 		t.Errorf("prune: %+v", rep.Prune)
 	}
 	if n := len(e.emu.Pages("", false)); n != 6 {

@@ -218,6 +218,9 @@ func (r *Report) Summary() string {
 		{t.Invalid, "invalid"}, {t.NeedsManual, "needs-manual"}, {t.Failed, "failed"},
 		{t.Unknown, "outcome unknown"}, {t.Skipped, "skipped"}, {t.Unclaimed, "unclaimed"}, {t.Duplicates, "duplicates reported"},
 	} {
+		if c.n == 1 && c.what == "duplicates reported" {
+			c.what = "duplicate reported"
+		}
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}

@@ -140,9 +140,9 @@ func (e *AuthError) Error() string {
 	}
 	switch e.Kind {
 	case "invalid_client":
-		msg += " — check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (Zoom Marketplace → your Server-to-Server OAuth app → App Credentials)"
+		msg += " — check zoom.client_id and zoom.client_secret in the config, or ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, which override them, against Zoom Marketplace → your Server-to-Server OAuth app → App Credentials"
 	case "invalid_request":
-		msg += " — check ZOOM_ACCOUNT_ID and that the app is a Server-to-Server OAuth app"
+		msg += " — check zoom.account_id in the config, or ZOOM_ACCOUNT_ID, which overrides it, and that the app is a Server-to-Server OAuth app"
 	case "unsupported_grant_type":
 		msg += " — the app must be a Server-to-Server OAuth app (grant account_credentials)"
 	}

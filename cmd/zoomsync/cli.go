@@ -108,7 +108,7 @@ func newRootCmd(a *app) *cobra.Command {
 				return unknownCommand(root, word)
 			}
 		}
-		return usageError(cmd, flagHint(err))
+		return usageError(cmd, flagHint(cmd, err))
 	})
 	a.flags.register(root.PersistentFlags())
 	_ = root.RegisterFlagCompletionFunc("log-format", fixedValues("text", "json"))
@@ -247,9 +247,24 @@ func (e *withHelp) Error() string {
 }
 func (e *withHelp) Unwrap() error { return e.err }
 
-// flagHint explains the one mistake pflag's message does not: a long flag
-// written with one dash, as Go's flag package allowed.
-func flagHint(err error) error {
+// flagHint adds what pflag's message leaves out: the flag meant by an
+// unknown long flag ("--dryrun": did you mean "--dry-run"?), and a long
+// flag written with one dash, as Go's flag package allowed.
+func flagHint(cmd *cobra.Command, err error) error {
+	if word, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+		var names []string
+		add := func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		}
+		cmd.Flags().VisitAll(add)
+		cmd.InheritedFlags().VisitAll(add)
+		if s := suggest.Closest(word, names); s != "" {
+			return fmt.Errorf("%w; did you mean \"--%s\"?", err, s)
+		}
+		return err
+	}
 	var name string
 	if _, e := fmt.Sscanf(err.Error(), "unknown shorthand flag: %s", &name); e == nil {
 		if i := strings.Index(err.Error(), " in -"); i >= 0 {

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/zoomsync/zoomsync/config"
 	"github.com/zoomsync/zoomsync/internal/lock"
 	"github.com/zoomsync/zoomsync/internal/logx"
+	"github.com/zoomsync/zoomsync/sheet"
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
@@ -193,7 +195,8 @@ func (o *runOutcome) exit() error {
 	case o.plan.Prune.Refused:
 		return fail(exitFailed, "%s", o.plan.Prune.Reason)
 	case o.report.Cancelled:
-		return fail(exitFailed, "interrupted: %d changes were not made; run again to finish", o.report.Tally().Skipped)
+		n := o.report.Tally().Skipped
+		return fail(exitFailed, "interrupted: %s not made; run again to finish", map[bool]string{true: "1 change was", false: fmt.Sprintf("%d changes were", n)}[n == 1])
 	case o.report.Failed() || o.writeback != nil:
 		return &exitError{code: exitProblems}
 	}
@@ -249,8 +252,8 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 // requests sent (retries included) and pauses for Zoom's rate limit are
 // kept apart, so that retries never read as duplicate writes.
 func summaryText(rep *zsync.Report, api apiCounts, d time.Duration) string {
-	return fmt.Sprintf("%s (%d writes, %d requests, %d rate-limited waits) in %s",
-		rep.Summary(), api.Writes, api.Requests, api.RateLimitedWaits, d.Round(100*time.Millisecond))
+	return fmt.Sprintf("%s (%s, %s, %s) in %s", rep.Summary(), plural(int(api.Writes), "write"), plural(int(api.Requests), "request"),
+		plural(int(api.RateLimitedWaits), "rate-limited wait"), d.Round(100*time.Millisecond))
 }
 
 // summaryFields are the summary's counts as JSON fields: one per outcome
@@ -298,17 +301,54 @@ func runValidate(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range wbWarnings {
-		fmt.Fprintln(stdout, w)
+	summary := fmt.Sprintf("%s: %s: %d valid, %d invalid", l.src, plural(res.Rows, "row"), len(res.Pages), len(res.Invalid))
+	if cfg.Log.Format == "json" {
+		// Every line is a log line on stderr, as sync's row lines are: the
+		// same fields (row, key, outcome, detail), and the counts as fields.
+		for _, w := range wbWarnings {
+			log.Warn(w)
+		}
+		for _, inv := range res.Invalid {
+			log.LogAttrs(ctx, slog.LevelWarn, fmt.Sprintf("row %d %s: invalid", inv.Row, inv.Key),
+				slog.String("outcome", "invalid"), slog.Int("row", inv.Row), slog.String("key", inv.Key),
+				slog.String("detail", problemsText(inv.Problems)))
+		}
+		level := slog.LevelInfo
+		if len(res.Invalid) > 0 {
+			level = slog.LevelWarn
+		}
+		log.LogAttrs(ctx, level, summary, logx.Fields("source", l.src.String(), "rows", res.Rows,
+			"valid", len(res.Pages), "invalid", len(res.Invalid)))
+	} else {
+		for _, w := range wbWarnings {
+			fmt.Fprintln(stdout, w)
+		}
+		for _, inv := range res.Invalid {
+			fmt.Fprintln(stdout, inv.String())
+		}
+		fmt.Fprintln(stdout, summary)
 	}
-	for _, inv := range res.Invalid {
-		fmt.Fprintln(stdout, inv.String())
-	}
-	fmt.Fprintf(stdout, "%s: %d rows: %d valid, %d invalid\n", l.src, res.Rows, len(res.Pages), len(res.Invalid))
 	if len(res.Invalid) > 0 {
 		return &exitError{code: exitProblems}
 	}
 	return nil
+}
+
+// problemsText is a row's problems on one line, for a log field.
+func problemsText(ps []sheet.Problem) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return strings.Join(out, "; ")
+}
+
+// plural is "1 row", "2 rows": n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // planJSON is the versioned shape of `plan --json`. Add fields freely;

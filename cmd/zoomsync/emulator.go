@@ -21,7 +21,7 @@ import (
 
 // emulatorOpts are the emulator command's flags.
 type emulatorOpts struct {
-	addr, mode, state                 string
+	addr, mode, state, seed           string
 	accountID, clientID, clientSecret string
 	rateLimit, pageSizeMax            int
 	latency                           time.Duration
@@ -40,9 +40,15 @@ OAuth token endpoint, on loopback. It prints the zoom: settings to put in a conf
 --mode downgrade (the default) behaves as Zoom does today: a multi-host page asked for
 through the API is stored as a one-to-one page. --mode collective stores what it is
 asked for, for rehearsing the day Zoom honours it; --mode anyhost stores "Any Host
-Available" pages.`,
+Available" pages.
+
+--seed FILE starts the account with the users and the pages made in the web app that
+FILE lists (the format of examples/demo-webapp.json), when the store starts empty: no
+--state, or no state file yet. A --state file that already holds pages wins, so a
+restart keeps what runs changed.`,
 		Example: `  zoomsync emulator
   zoomsync emulator --mode collective --state /tmp/emulator.json
+  zoomsync emulator --seed examples/demo-webapp.json --state /tmp/emulator.json
   zoomsync emulator --rate-limit 10 --latency 50ms --error-rate 0.05`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulator(cmd.Context(), cmd, o, a.stdout) },
@@ -51,6 +57,7 @@ Available" pages.`,
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8089", "listen `address`; loopback unless you mean otherwise")
 	f.StringVar(&o.mode, "mode", defaultEmulatorMode, "multi-host behaviour: downgrade (what Zoom does today: one-to-one pages), collective (stores what is asked) or anyhost")
 	f.StringVar(&o.state, "state", "", "keep pages in this JSON `file` across restarts")
+	f.StringVar(&o.seed, "seed", "", "start with the users and web-app pages in this JSON `file` (e.g. examples/demo-webapp.json) when there is no state yet")
 	f.StringVar(&o.accountID, "account-id", def.AccountID, "account id the token endpoint accepts")
 	f.StringVar(&o.clientID, "client-id", def.ClientID, "client id the token endpoint accepts")
 	f.StringVar(&o.clientSecret, "client-secret", def.ClientSecret, "client secret the token endpoint accepts")
@@ -84,7 +91,7 @@ func runEmulator(ctx context.Context, cmd *cobra.Command, o emulatorOpts, stdout
 	}
 	opts := def
 	opts.Mode = emulator.Mode(o.mode)
-	opts.StatePath = o.state
+	opts.StatePath, opts.SeedPath = o.state, o.seed
 	opts.AccountID, opts.ClientID, opts.ClientSecret = o.accountID, o.clientID, o.clientSecret
 	opts.RateLimit, opts.Latency, opts.ErrorRate, opts.DropPostRate = o.rateLimit, o.latency, o.errorRate, o.dropPostRate
 	opts.PageSizeMax = o.pageSizeMax
@@ -105,10 +112,10 @@ func runEmulator(ctx context.Context, cmd *cobra.Command, o emulatorOpts, stdout
     account_id: %s
     client_id: %s
     client_secret: %s
-  Pages: %s
-  Admin: %s/_emulator/stats, /_emulator/pages, /_emulator/webapp/schedules (POST: make a page as the web app does)
+  Pages: %s%s
+  Admin: %s/_emulator/stats, /_emulator/pages, /_emulator/webapp/schedules?user_id=OWNER (POST: make a page as the web app does)
 Stop with Ctrl-C.
-`, opts.Mode, ln.Addr(), base, base, opts.AccountID, opts.ClientID, opts.ClientSecret, stateText(opts.StatePath), base)
+`, opts.Mode, ln.Addr(), base, base, opts.AccountID, opts.ClientID, opts.ClientSecret, stateText(opts.StatePath), seedText(emu), base)
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	sigs := make(chan os.Signal, 1)
@@ -132,6 +139,14 @@ Stop with Ctrl-C.
 	}
 	fmt.Fprintln(stdout, "emulator stopped")
 	return nil
+}
+
+// seedText says how many pages the emulator starts with, when any.
+func seedText(emu *emulator.Emulator) string {
+	if n := len(emu.Pages("", false)); n > 0 {
+		return fmt.Sprintf("; %d at start", n)
+	}
+	return ""
 }
 
 func stateText(p string) string {

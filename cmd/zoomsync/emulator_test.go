@@ -84,3 +84,62 @@ func TestEmulatorCommandUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEmulatorCommandSeed starts the standalone emulator with the README's
+// demo seed: its web-app pages are there for the client, and the banner
+// says how many. A seed an admin could not make is refused at start.
+func TestEmulatorCommandSeed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--seed", "../../examples/demo-webapp.json",
+			"--rate-limit", "0"}, &stdout, io.Discard)
+	}()
+	field := func(name string) string {
+		m := regexp.MustCompile(name + `: (\S+)`).FindStringSubmatch(stdout.String())
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	waitFor(t, "the emulator to print its URLs", func() bool { return field("client_secret") != "" })
+	if out := stdout.String(); !strings.Contains(out, "Pages: in memory (use --state FILE to keep them); 9 at start") {
+		t.Errorf("banner does not count the seeded pages:\n%s", out)
+	}
+	c, err := zoom.New(zoom.Options{APIURL: field("api_url"), TokenURL: field("oauth_url"),
+		AccountID: field("account_id"), ClientID: field("client_id"), ClientSecret: field("client_secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := c.ListSchedules(context.Background(), "hana.kim@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 || pages[0].Slug != "demo-recruiting-panel-engineering" || pages[0].CreatedVia != "web" {
+		t.Errorf("seeded pages of hana.kim: %+v", pages)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("emulator: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the emulator did not stop")
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"pages":[{"owner":"ann@example.com","summary":"T","slug":"Team-Caps","hosts":[]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := Main([]string{"emulator", "--addr", "127.0.0.1:0", "--seed", bad}, io.Discard, &stderr); code != exitFailed {
+		t.Errorf("bad seed: exit %d, want %d", code, exitFailed)
+	}
+	for _, want := range []string{bad, `slug "Team-Caps"`, "at least 2 hosts"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("bad seed error lacks %q: %s", want, stderr.String())
+		}
+	}
+}

@@ -139,7 +139,7 @@ func runImport(cmd *cobra.Command, a *app, o importOpts) error {
 	if o.output != "" {
 		where = o.output
 	}
-	log.Info(fmt.Sprintf("%s, to %s (%d rows, %d API calls)", im.Summary(), where, len(im.Rows), st.Requests()))
+	log.Info(fmt.Sprintf("%s, to %s (%s, %s)", im.Summary(), where, plural(len(im.Rows), "row"), plural(int(st.Requests()), "API call")))
 	return nil
 }
 

@@ -44,7 +44,7 @@ func planMark(c *zsync.Change) string {
 // the changed fields and reasons indented under it, then the plan's
 // warnings (each once), the prune decision and a summary.
 func printPlan(w io.Writer, source string, plan *zsync.Plan) {
-	fmt.Fprintf(w, "Plan for %s: %d rows, %d owners, %d pages in Zoom\n\n", source, plan.Rows, plan.Owners, plan.Pages)
+	fmt.Fprintf(w, "Plan for %s: %s, %s, %s in Zoom\n\n", source, plural(plan.Rows, "row"), plural(plan.Owners, "owner"), plural(plan.Pages, "page"))
 	type line struct {
 		mark, where, name, detail string
 		notes                     []string

@@ -22,7 +22,8 @@ import (
 //	POST /_emulator/expire-tokens                  204
 //	POST /_emulator/mode?mode=downgrade            204
 //	POST /_emulator/webapp/schedules?user_id=OWNER JSON WebAppPage → 201 page
-//	POST /_emulator/seed                           JSON Seed → 204
+//	     (or "owner" in the body instead of user_id; see checkWebAppPage)
+//	POST /_emulator/seed                           JSON Seed → 204 (every page checked first)
 //	GET  /_emulator/pages?user_id=&show_deleted=true
 //	     {"items":[page fields plus "owner" and "kind", ...]}
 //
@@ -251,6 +252,10 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid seed: "+err.Error())
 			return
 		}
+		if err := sd.check(); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, err.Error())
+			return
+		}
 		if err := e.Seed(sd); err != nil {
 			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, err.Error())
 			return
@@ -268,16 +273,35 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		e.SetMode(m)
 		writeNoContent(w)
 	case "webapp/schedules":
-		var wp WebAppPage
-		if err := decodeStrict(r, &wp); err != nil {
+		// The owner comes from ?user_id= or the body's "owner" (as in a
+		// seed file); never a silent default, which would make the page
+		// the admin's and the admin one of its hosts.
+		var sp struct {
+			Owner string `json:"owner"`
+			WebAppPage
+		}
+		if err := decodeStrict(r, &sp); err != nil {
 			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, "Invalid page: "+err.Error())
 			return
 		}
 		owner := q.Get("user_id")
-		if owner == "" {
-			owner = e.opts.AdminEmail
+		switch {
+		case owner == "" && sp.Owner == "":
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest,
+				"Missing owner: add ?user_id=OWNER_EMAIL (or \"owner\" in the body) for the user who makes the page in the web app.")
+			return
+		case owner == "":
+			owner = sp.Owner
+		case sp.Owner != "" && normEmail(sp.Owner) != normEmail(owner):
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest,
+				fmt.Sprintf("Two owners: ?user_id=%s and \"owner\": %q; give one.", owner, sp.Owner))
+			return
 		}
-		p, err := e.CreateWebAppPage(owner, wp)
+		if err := checkWebAppPage(owner, sp.WebAppPage); err != nil {
+			writeCode(w, http.StatusBadRequest, http.StatusBadRequest, err.Error())
+			return
+		}
+		p, err := e.CreateWebAppPage(owner, sp.WebAppPage)
 		var ve *ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -303,6 +327,62 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			Items []ownedPage `json:"items"`
 		}{items})
 	}
+}
+
+// checkWebAppPage refuses what the web app would not let an admin make, so
+// that a mistyped seed fails loudly rather than standing for a page Zoom
+// could never hold: a link (slug) outside lower-case letters, digits and
+// hyphens, 3 to 256 of them (the web app's link field, and what the sheet
+// allows; the API's own check is looser), and a multi-host page with fewer
+// than 2 hosts, the owner included.
+func checkWebAppPage(owner string, wp WebAppPage) error {
+	var msgs []string
+	if wp.Slug != "" && !webAppSlug(wp.Slug) {
+		msgs = append(msgs, fmt.Sprintf("slug %q: a page link is 3 to 256 lower-case letters, digits and hyphens (e.g. %q)",
+			wp.Slug, suggestSlug(wp.Slug)))
+	}
+	if wp.Kind == "" || wp.Kind == KindAllHosts || wp.Kind == KindAnyHost {
+		hosts := map[string]bool{normEmail(owner): true}
+		for _, h := range wp.Hosts {
+			hosts[normEmail(h)] = true
+		}
+		if len(hosts) < 2 {
+			kind := wp.Kind
+			if kind == "" {
+				kind = KindAllHosts
+			}
+			msgs = append(msgs, fmt.Sprintf("a %s page needs at least 2 hosts, the owner included; it has 1 (%s): list the other hosts in \"hosts\", or make it \"kind\": %q",
+				kind, normEmail(owner), KindOneToOne))
+		}
+	}
+	if len(msgs) > 0 {
+		return errors.New("Invalid page: " + strings.Join(msgs, "; ") + ".")
+	}
+	return nil
+}
+
+// webAppSlug reports whether s is a link the web app accepts.
+func webAppSlug(s string) bool {
+	if len(s) < 3 || len(s) > 256 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// suggestSlug is s in lower case with other characters as hyphens.
+func suggestSlug(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			b[i] = '-'
+		}
+	}
+	return string(b)
 }
 
 // decodeStrict decodes one JSON object, rejecting unknown fields.

@@ -65,7 +65,8 @@ func TestAdminEndpoints(t *testing.T) {
 	if web["schedule_type"] != "multiple" || len(web["availability_rules"].([]any)) != 2 || web["slug"] != "web-team" {
 		t.Errorf("webapp page %s", r.body)
 	}
-	wantFields(t, e.admin("POST", "/_emulator/webapp/schedules", `{"summary":"","duration":5}`), "summary", "duration")
+	wantFields(t, e.admin("POST", "/_emulator/webapp/schedules?user_id=alice@example.com",
+		`{"summary":"","hosts":["bob@example.com"],"duration":5}`), "summary", "duration")
 
 	e.clock.Advance(1e9)
 	r = e.do("POST", "/v2/scheduler/schedules?user_id=alice@example.com", multiHostBody)
@@ -101,5 +102,53 @@ func TestAdminEndpoints(t *testing.T) {
 		if strings.Contains(k, "_emulator") {
 			t.Errorf("admin request counted: %s", k)
 		}
+	}
+}
+
+// The web-app endpoints refuse what an admin could not make in the web app,
+// with a message that says what to change, and make no page.
+func TestAdminWebAppRefusesBadInput(t *testing.T) {
+	e := setup(t, nil)
+	two := `"hosts":["alice@example.com","bob@example.com"]`
+	for _, tc := range []struct{ name, path, body, want string }{
+		{"no owner", "/_emulator/webapp/schedules", `{"summary":"T",` + two + `}`, "?user_id=OWNER_EMAIL"},
+		{"two owners", "/_emulator/webapp/schedules?user_id=alice@example.com", `{"owner":"bob@example.com","summary":"T",` + two + `}`, "Two owners"},
+		{"capitals", "/_emulator/webapp/schedules?user_id=alice@example.com", `{"summary":"T","slug":"Team-Caps",` + two + `}`,
+			`slug \"Team-Caps\": a page link is 3 to 256 lower-case letters, digits and hyphens (e.g. \"team-caps\")`},
+		{"short slug", "/_emulator/webapp/schedules?user_id=alice@example.com", `{"summary":"T","slug":"ab",` + two + `}`, `slug \"ab\"`},
+		{"no hosts", "/_emulator/webapp/schedules?user_id=alice@example.com", `{"summary":"T","hosts":[]}`,
+			`a all_host_available page needs at least 2 hosts, the owner included; it has 1 (alice@example.com)`},
+		{"owner only", "/_emulator/webapp/schedules?user_id=alice@example.com", `{"summary":"T","kind":"any_host_available","hosts":["Alice@example.com"]}`,
+			"any_host_available page needs at least 2 hosts"},
+		{"seed without owner", "/_emulator/seed", `{"pages":[{"summary":"T","slug":"team-t",` + two + `}]}`, `\"owner\" is missing`},
+		{"seed capitals", "/_emulator/seed", `{"pages":[{"owner":"alice@example.com","summary":"T","slug":"Team-T",` + two + `}]}`, `slug \"Team-T\"`},
+		{"seed one host", "/_emulator/seed", `{"pages":[{"owner":"alice@example.com","summary":"T","slug":"team-t","hosts":["alice@example.com"]}]}`, "at least 2 hosts"},
+	} {
+		r := e.admin("POST", tc.path, tc.body)
+		if r.status != 400 || !strings.Contains(string(r.body), tc.want) {
+			t.Errorf("%s: %d %s, want 400 with %s", tc.name, r.status, r.body, tc.want)
+		}
+	}
+	if n := len(e.emu.Pages("", true)); n != 0 {
+		t.Errorf("%d pages made from bad input", n)
+	}
+
+	// What is right still works: the owner in the body, one host besides
+	// the owner, a One to One page with no hosts.
+	for _, tc := range []struct{ path, body string }{
+		{"/_emulator/webapp/schedules", `{"owner":"alice@example.com","summary":"A","slug":"team-a","hosts":["bob@example.com"]}`},
+		{"/_emulator/webapp/schedules?user_id=alice@example.com", `{"owner":"ALICE@example.com","summary":"B","slug":"team-b",` + two + `}`},
+		{"/_emulator/webapp/schedules?user_id=alice@example.com", `{"summary":"C","kind":"one_to_one"}`},
+	} {
+		if r := e.admin("POST", tc.path, tc.body); r.status != 201 {
+			t.Errorf("%s %s: %d %s", tc.path, tc.body, r.status, r.body)
+		}
+	}
+	if r := e.admin("POST", "/_emulator/seed", `{"pages":[{"owner":"bob@example.com","summary":"D","slug":"team-d",`+two+`},
+		{"owner":"bob@example.com","summary":"E","slug":"team-e","kind":"one_to_one","created_via":"api"}]}`); r.status != 204 {
+		t.Errorf("good seed: %d %s", r.status, r.body)
+	}
+	if n := len(e.emu.Pages("", true)); n != 5 {
+		t.Errorf("%d pages, want 5", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 )
 
 // Seed is a starting state: users and pages made as in the web app. A seed
@@ -25,7 +26,9 @@ import (
 //
 // Each page is a WebAppPage plus its owner; created_via is "web" (the
 // default) or "api", for a page that stands for one an earlier run made
-// through POST. Unknown keys are errors. Seeded pages may share a slug, as
+// through POST. Unknown keys are errors, and so are pages an admin could
+// not make in the web app (a slug outside [a-z0-9-]{3,256}, a multi-host
+// page with fewer than 2 hosts) or with no owner. Seeded pages may share a slug, as
 // a late commit can make them.
 type Seed struct {
 	Users []string   `json:"users,omitempty"`
@@ -68,6 +71,24 @@ func (e *Emulator) Seed(s Seed) error {
 	return nil
 }
 
+// check refuses a seed whose pages an admin could not make in the web app
+// (checkWebAppPage) or that name no owner, naming every such page. Seeded
+// users are checked by Seed.
+func (s Seed) check() error {
+	var errs []error
+	for i, sp := range s.Pages {
+		switch {
+		case strings.TrimSpace(sp.Owner) == "":
+			errs = append(errs, fmt.Errorf("seed page %d (%q): \"owner\" is missing: the email of the user who made the page", i, sp.Slug))
+		default:
+			if err := checkWebAppPage(sp.Owner, sp.WebAppPage); err != nil {
+				errs = append(errs, fmt.Errorf("seed page %d (%s, %q): %w", i, sp.Owner, sp.Slug, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // seedFile applies the seed file at path; only called from New.
 func (e *Emulator) seedFile(path string) error {
 	data, err := os.ReadFile(path)
@@ -78,6 +99,9 @@ func (e *Emulator) seedFile(path string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
+		return fmt.Errorf("emulator: seed file %s: %w", path, err)
+	}
+	if err := s.check(); err != nil {
 		return fmt.Errorf("emulator: seed file %s: %w", path, err)
 	}
 	if err := e.Seed(s); err != nil {
