@@ -44,7 +44,7 @@ func (a Action) Writes() bool {
 
 // Causes of a page-level change (a page, not a row: Change.Row is 0).
 const (
-	CausePrune      = "prune"      // its row is gone and prune is on
+	CausePrune      = "prune"      // its slug has the prefix, no row claims it and prune is on
 	CauseUnclaimed  = "unclaimed"  // its slug has the prefix and no row claims it
 	CauseDuplicate  = "duplicate"  // a second page with a row's slug under the same owner
 	CauseDowngraded = "downgraded" // a One to One page zoomsync created for a multi-host row
@@ -161,7 +161,7 @@ func todoFor(p *sheet.Page) *ToDo {
 // PruneDecision says what prune will do and why.
 type PruneDecision struct {
 	Mode       string `json:"mode"`       // off | deactivate | delete
-	Candidates int    `json:"candidates"` // managed pages whose row is gone
+	Candidates int    `json:"candidates"` // managed pages no row claims
 	Managed    int    `json:"managed"`    // pages whose slug has the prefix
 	Refused    bool   `json:"refused"`    // over the limits without --force-prune: the run changes nothing
 	Disabled   string `json:"disabled,omitempty"`
