@@ -59,6 +59,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		case ch.Error != "":
 			r.Status = StatusFailed
 			run.finish(i)
+		case ch.knownRefusal && ch.Action == ActionUpdate && ch.Held == "":
+			work = append(work, i) // the row's other fields
 		case ch.Problem():
 			r.Status = StatusSkipped
 			run.finish(i)
@@ -213,6 +215,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	if anyCreated.Load() {
 		e.saveVerdict(run, rep)
 	}
+	e.saveHostRefusals(plan, rep)
 	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
 		rep.Verdict = plan.verdict
 	}
@@ -607,10 +610,14 @@ func (run *applyRun) judge(ctx context.Context, it *verifyItem, s *zoom.Schedule
 	ok, missing := isAllHosts(s, hosts)
 	if ok {
 		it.stored = s
+		if !it.created {
+			run.plan.refusals.clear(it.id)
+		}
 		return
 	}
 	stored := strings.Join(ruleHosts(s), ", ")
 	if !it.created {
+		run.plan.refusals.set(it.id, HostRefusal{Owner: it.ch.Owner, Want: hostSet(it.ch.page), Have: ruleHosts(s), Type: s.ScheduleType, At: run.e.opts.Now()})
 		r.Status = StatusFailed
 		r.NeedsManual = fmt.Sprintf("Zoom did not store the host change on page %s (schedule_type=%s, hosts now: %s; missing: %s); its API cannot add hosts to this page. Add them in the Zoom web app, then run again",
 			it.id, s.ScheduleType, stored, strings.Join(missing, ", "))

@@ -89,6 +89,7 @@ type Change struct {
 	current      *zoom.Schedule
 	patch        *zoom.SchedulePatch
 	hostsChanged bool
+	knownRefusal bool // NeedsManual is a host change Zoom did not store; other fields may still update
 }
 
 // Problem reports whether the change carries a diagnostic that keeps it
@@ -186,6 +187,7 @@ type Plan struct {
 	ownerPages map[string]int // listing size per owner, to choose how to verify
 	verdict    *Verdict       // the saved create verdict this plan was made with
 	learned    *Verdict       // what the plan itself showed (a stray One to One page), saved by Apply
+	refusals   *hostRefusals  // host changes Zoom did not store, saved by Apply
 }
 
 // Create modes of a plan.
