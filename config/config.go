@@ -125,7 +125,8 @@ type Sync struct {
 	MaxPrune        int     `yaml:"max_prune"`
 	MaxPrunePercent float64 `yaml:"max_prune_percent"`
 	// RecheckCreate is how long a saved finding about multi-host creates
-	// (honoured or downgraded) holds before a run tests it again.
+	// (honoured or downgraded), or about a host change Zoom did not store,
+	// holds before a run tests it again.
 	RecheckCreate time.Duration `yaml:"recheck_create"`
 	Dedupe        string        `yaml:"dedupe"` // delete | report: what to do with duplicate pages zoomsync made
 }

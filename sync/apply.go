@@ -59,6 +59,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		case ch.Error != "":
 			r.Status = StatusFailed
 			run.finish(i)
+		case ch.knownRefusal && ch.Action == ActionUpdate && ch.Held == "":
+			work = append(work, i) // the row's other fields
 		case ch.Problem():
 			r.Status = StatusSkipped
 			run.finish(i)
@@ -213,6 +215,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	if anyCreated.Load() {
 		e.saveVerdict(run, rep)
 	}
+	e.saveHostRefusals(plan, rep)
 	if rep.Verdict == nil && plan.verdict != nil && (len(creates) > 0 || plan.Count(ActionCreateInWebApp) > 0) {
 		rep.Verdict = plan.verdict
 	}
@@ -409,9 +412,9 @@ func (run *applyRun) applyRow(ctx context.Context, i int) *verifyItem {
 			return nil
 		}
 		r.Status, r.Wrote = StatusDone, true
-		if ch.hostsChanged {
-			return &verifyItem{i: i, ch: ch, r: r, id: ch.ScheduleID}
-		}
+		// Zoom's 204 says it took the request, not what it stored: every
+		// update is read back (see verify for what that costs).
+		return &verifyItem{i: i, ch: ch, r: r, id: ch.ScheduleID}
 	case ch.Action == ActionDelete:
 		err := e.zoom.DeleteSchedule(ctx, ch.Owner, ch.ScheduleID)
 		if err != nil && !zoom.IsNotFound(err) {
@@ -524,10 +527,11 @@ func (e *Engine) findBySlug(ctx context.Context, owner, slug string) (*zoom.Sche
 	return nil, nil
 }
 
-// verify reads back every created page and every host change and checks
-// that Zoom stored a multi-host page with every host. Per owner it reads
-// the cheaper way: one GET per page, or one listing when that takes fewer
-// calls.
+// verify reads back every created page and every update: a create or host
+// change must be a multi-host page with every host, and an update must hold
+// every field it set. Per owner it reads the cheaper way: one GET per page,
+// or one listing (one call per 300 pages) when that takes fewer calls. A
+// run that writes nothing reads nothing back.
 func (run *applyRun) verify(ctx context.Context, items []verifyItem) {
 	byOwner := map[string][]*verifyItem{}
 	for i := range items {
@@ -600,17 +604,26 @@ func (run *applyRun) judge(ctx context.Context, it *verifyItem, s *zoom.Schedule
 			return // interrupted: the write stands, unverified (see verify)
 		}
 		r.Status = StatusFailed
-		r.Error = fmt.Sprintf("page %s was written but reading it back to verify the hosts failed: %v; the next run checks it again", it.id, err)
+		r.Error = fmt.Sprintf("page %s was written but reading it back to verify it failed: %v; the next run checks it again", it.id, err)
 		return
 	}
 	r.URL = s.SchedulingURL
+	if !it.created && !it.ch.hostsChanged {
+		judgeUpdate(it, s)
+		return
+	}
 	ok, missing := isAllHosts(s, hosts)
 	if ok {
 		it.stored = s
+		if !it.created {
+			run.plan.refusals.clear(it.id)
+			judgeUpdate(it, s)
+		}
 		return
 	}
 	stored := strings.Join(ruleHosts(s), ", ")
 	if !it.created {
+		run.plan.refusals.set(it.id, HostRefusal{Owner: it.ch.Owner, Want: hostSet(it.ch.page), Have: ruleHosts(s), Type: s.ScheduleType, At: run.e.opts.Now()})
 		r.Status = StatusFailed
 		r.NeedsManual = fmt.Sprintf("Zoom did not store the host change on page %s (schedule_type=%s, hosts now: %s; missing: %s); its API cannot add hosts to this page. Add them in the Zoom web app, then run again",
 			it.id, s.ScheduleType, stored, strings.Join(missing, ", "))

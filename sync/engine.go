@@ -47,6 +47,10 @@ type Options struct {
 	// RecheckCreate is how long a verdict holds before one create is tried
 	// again (sync.recheck_create, default 168h).
 	RecheckCreate time.Duration
+	// HostRefusals keeps the host changes Zoom accepted but did not store,
+	// so that they are not sent again every run; nil keeps them in memory
+	// only. A finding holds for RecheckCreate, like the create verdict.
+	HostRefusals HostRefusalStore
 	// ForceRecheck tries one create whatever the verdict (--recheck-create).
 	ForceRecheck bool
 	// LateCommitWait is how long to wait, after a create whose answer was
@@ -94,6 +98,9 @@ func New(z Zoom, opts Options) *Engine {
 	}
 	if opts.Verdicts == nil {
 		opts.Verdicts = &memVerdicts{}
+	}
+	if opts.HostRefusals == nil {
+		opts.HostRefusals = &memHostRefusals{}
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -166,6 +173,8 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 		return nil, err
 	}
 	idx := newIndex(listings)
+	e.loadHostRefusals(plan)
+	idx.refusals = plan.refusals
 	plan.Pages = idx.total
 	plan.ownerPages = map[string]int{}
 	for o, l := range listings {
@@ -326,6 +335,7 @@ type index struct {
 	dups     map[string]map[string][]*zoom.Schedule // owner → lower slug → every page, when more than one
 	byURL    map[string]*zoom.Schedule              // scheduling_url → page
 	total    int
+	refusals *hostRefusals // host changes Zoom did not store
 }
 
 func newIndex(ls map[string]*listing) *index {
@@ -474,6 +484,13 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode st
 	// the row asks for a specific slug.
 	manageSlug := ch.Match == "slug" || p.SlugSet
 	patch, fields, hostsChanged := diff(p, cur, manageSlug)
+	if hostsChanged && idx.refusals != nil {
+		if r, ok := e.knownRefusal(idx.refusals, cur, hostSet(p)); ok {
+			// The row's other changes still go out.
+			ch.NeedsManual, ch.knownRefusal = e.refusedHostsText(cur, r), true
+			patch, fields, hostsChanged = diff(withStoredHosts(p, cur), cur, manageSlug)
+		}
+	}
 	if patch == nil {
 		return ch, nil
 	}

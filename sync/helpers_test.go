@@ -61,6 +61,9 @@ func newEnv(t testing.TB, emo func(*emulator.Options), opts Options) *env {
 		// One store for the env's runs, as state_dir is for a deployment.
 		opts.Verdicts = &memVerdicts{}
 	}
+	if opts.HostRefusals == nil {
+		opts.HostRefusals = &memHostRefusals{}
+	}
 	if opts.Sleep == nil {
 		// Waits for a late commit take no time: the emulator commits before
 		// it answers (or drops the answer).

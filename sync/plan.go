@@ -45,7 +45,7 @@ func (a Action) Writes() bool {
 
 // Causes of a page-level change (a page, not a row: Change.Row is 0).
 const (
-	CausePrune      = "prune"      // its row is gone and prune is on
+	CausePrune      = "prune"      // its slug has the prefix, no row claims it and prune is on
 	CauseUnclaimed  = "unclaimed"  // its slug has the prefix and no row claims it
 	CauseDuplicate  = "duplicate"  // a second page with a row's slug under the same owner
 	CauseDowngraded = "downgraded" // a One to One page zoomsync created for a multi-host row
@@ -91,6 +91,7 @@ type Change struct {
 	current      *zoom.Schedule
 	patch        *zoom.SchedulePatch
 	hostsChanged bool
+	knownRefusal bool // NeedsManual is a host change Zoom did not store; other fields may still update
 }
 
 // CreateFields lists every attribute a planned create sets (also one a
@@ -192,7 +193,7 @@ func todoFor(p *sheet.Page) *ToDo {
 // PruneDecision says what prune will do and why.
 type PruneDecision struct {
 	Mode       string `json:"mode"`       // off | deactivate | delete
-	Candidates int    `json:"candidates"` // managed pages whose row is gone
+	Candidates int    `json:"candidates"` // managed pages no row claims
 	Managed    int    `json:"managed"`    // pages whose slug has the prefix
 	Refused    bool   `json:"refused"`    // over the limits without --force-prune: the run changes nothing
 	Disabled   string `json:"disabled,omitempty"`
@@ -217,6 +218,7 @@ type Plan struct {
 	ownerPages map[string]int // listing size per owner, to choose how to verify
 	verdict    *Verdict       // the saved create verdict this plan was made with
 	learned    *Verdict       // what the plan itself showed (a stray One to One page), saved by Apply
+	refusals   *hostRefusals  // host changes Zoom did not store, saved by Apply
 }
 
 // Create modes of a plan.

@@ -8,8 +8,9 @@ import (
 	"github.com/zoomsync/zoomsync/sheet"
 )
 
-// planPrune lists every page whose slug has the prefix and that no row
-// claims, whether prune is on or not, and decides whether prune may remove
+// planPrune lists every page whose slug starts with the prefix, exactly
+// (case matters: slugs zoomsync makes and sheet slugs are lower case, so a
+// hand-made "Team-Caps" is not a "team-" page), and that no row claims, whether prune is on or not, and decides whether prune may remove
 // them. Every guard that says no leaves Zoom untouched (the pages are
 // listed with Action none and Cause unclaimed):
 //   - prune is off, or the slug prefix is empty (then nothing is listed:
@@ -22,7 +23,7 @@ import (
 // Pages of invalid rows are protected by their key, slug and schedule_id.
 func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*listing, claimed map[string]*Change) {
 	d := &plan.Prune
-	prefix := strings.ToLower(e.opts.SlugPrefix)
+	prefix := e.opts.SlugPrefix
 	if prefix == "" {
 		if e.opts.Prune != "off" {
 			d.Disabled = "sync.slug_prefix is empty, so no page is known to be managed"
@@ -55,10 +56,10 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 	for _, o := range owners {
 		for i := range listings[o].pages {
 			s := &listings[o].pages[i]
-			slug := strings.ToLower(s.Slug)
-			if !strings.HasPrefix(slug, prefix) {
+			if !managedSlug(s.Slug, prefix) {
 				continue
 			}
+			slug := strings.ToLower(s.Slug)
 			d.Managed++
 			id := strings.ToLower(s.ScheduleID)
 			if claimed[s.ScheduleID] != nil || protectedID[id] || protectedSlug[slug] {
@@ -128,8 +129,16 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 			continue
 		}
 		c.Action, c.Cause = action, CausePrune
-		c.Notes = []string{"its row is gone from the sheet"}
+		c.Notes = []string{fmt.Sprintf("no row claims this page (sync.prune: %s)", e.opts.Prune)}
 	}
+}
+
+// managedSlug reports whether a page's slug marks it as one zoomsync
+// manages: it starts with the prefix exactly. The prefix is lower case
+// (config allows only a-z, 0-9 and -) and so is every slug zoomsync makes;
+// a page whose slug differs only in case was made by hand.
+func managedSlug(slug, prefix string) bool {
+	return prefix != "" && strings.HasPrefix(slug, prefix)
 }
 
 // pruneLimit says why n candidates out of managed pages are too many to

@@ -196,3 +196,44 @@ func TestPruneNeedsPrefix(t *testing.T) {
 	}
 
 }
+
+func TestPrunePrefixMatchesExactly(t *testing.T) {
+	e := newEnv(t, nil, Options{SlugPrefix: "t-", Prune: "delete", MaxPrune: 5, MaxPrunePercent: 50})
+	e.run(six)
+	// Made by hand: only the case of its slug resembles the prefix.
+	caps, err := e.emu.CreateWebAppPage("ann@example.com", emulator.WebAppPage{Summary: "Caps", Slug: "T-Caps", Hosts: []string{"ann@example.com", "bob@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, rep := e.run(dropRows(six, "A2"))
+	if plan.Prune.Candidates != 1 || plan.Prune.Managed != 6 {
+		t.Errorf("prune decision: %+v", plan.Prune)
+	}
+	for _, c := range plan.Changes {
+		if c.ScheduleID == caps.ScheduleID {
+			t.Errorf("hand-made page %s is in the plan: %s %v", caps.Slug, c.Action, c.Reasons())
+		}
+		if c.Cause == CausePrune && (c.Slug != "t-a2" || strings.Join(c.Notes, "; ") != "no row claims this page (sync.prune: delete)") {
+			t.Errorf("prune: %s %v", c.Slug, c.Notes)
+		}
+	}
+	if got := outcomes(rep); got["page:t-a2"] != "deleted" || got["page:T-Caps"] != "" {
+		t.Errorf("outcomes: %v", got)
+	}
+	if pages := e.emu.Pages("ann@example.com", false); !slices.ContainsFunc(pages, func(p emulator.Page) bool { return p.ScheduleID == caps.ScheduleID }) {
+		t.Errorf("the hand-made page was deleted")
+	}
+
+	// With prune off the unclaimed listing follows the same rule.
+	e.opts.Prune = "off"
+	plan, _ = e.run(dropRows(six, "A2", "A3"))
+	var unclaimed []string
+	for _, c := range plan.Changes {
+		if c.Cause == CauseUnclaimed {
+			unclaimed = append(unclaimed, c.Slug)
+		}
+	}
+	if strings.Join(unclaimed, ",") != "t-a3" {
+		t.Errorf("unclaimed: %v", unclaimed)
+	}
+}

@@ -170,6 +170,7 @@ func engineOptions(cfg *config.Config, log *slog.Logger, f engineFlags) zsync.Op
 		RecheckCreate:   cfg.Sync.RecheckCreate,
 		Account:         account,
 		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
+		HostRefusals:    zsync.NewFileHostRefusals(cfg.Path(cfg.StateDir)),
 		Logger:          log,
 	}
 }
