@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoomsync/zoomsync/config"
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 	"github.com/zoomsync/zoomsync/sheet"
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
@@ -123,7 +124,7 @@ func runImport(cmd *cobra.Command, a *app, o importOpts) error {
 		if _, err := a.stdout.Write(buf.Bytes()); err != nil {
 			return fail(exitFailed, "writing the roster: %w", err)
 		}
-	} else if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
+	} else if err := atomicfile.Write(o.output, buf.Bytes(), 0o644, 0o755); err != nil {
 		return fail(exitFailed, "writing the roster: %w", err)
 	}
 
@@ -165,27 +166,4 @@ func sameFile(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	ab, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == ab
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory, so a failed or interrupted import never leaves half a roster.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 	zsync "github.com/zoomsync/zoomsync/sync"
 )
 
@@ -232,14 +233,7 @@ func writeNotifyMemory(path string, m notifyMemory) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, append(data, '\n'), 0o600, 0o700)
 }
 
 func notificationText(p notification) string {

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 )
 
 // The state file holds the account's users in the order first seen and
@@ -100,7 +101,7 @@ func (p *persister) save() error {
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
 	path := p.e.opts.StatePath
-	if err := writeAtomic(path, p.e.snapshot()); err != nil {
+	if err := atomicfile.Write(path, p.e.snapshot(), 0o644, 0o755); err != nil {
 		return fmt.Errorf("emulator: save state file %s: %w", path, err)
 	}
 	return nil
@@ -124,33 +125,6 @@ func (e *Emulator) snapshot() []byte {
 		panic("emulator: marshal state: " + err.Error()) // raw pages are valid JSON
 	}
 	return buf.Bytes()
-}
-
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // load reads the state file if it exists. Only called from New.
