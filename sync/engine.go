@@ -509,7 +509,7 @@ func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*C
 	ours := ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug)
 	todo := todoFor(p)
 	if !ours {
-		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, adoptHint)
+		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, oneToOneHint(ch, p, cur))
 		ch.ToDo = todo
 		return ch, nil
 	}
@@ -523,7 +523,7 @@ func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*C
 		ScheduleID: cur.ScheduleID, Slug: cur.Slug, URL: cur.SchedulingURL, current: cur,
 		Notes: []string{fmt.Sprintf("a One to One page zoomsync created for row %d (%s), where Zoom ignored the multi-host fields; deleted so that nobody books it (sync.on_downgrade: delete)", p.Row, p.Key)}}
 	row := &Change{Row: p.Row, Key: p.Key, Team: p.Team, Owner: ch.Owner, Slug: p.Slug, Action: ActionCreateInWebApp, ToDo: todo, page: p,
-		Notes: []string{fmt.Sprintf("the One to One page %s zoomsync made for this row is deleted; create the page in the Zoom web app", cur.ScheduleID)}}
+		Notes: []string{fmt.Sprintf("the One to One page %s zoomsync made for this row is deleted", cur.ScheduleID)}}
 	return row, []*Change{del}
 }
 
@@ -573,9 +573,19 @@ func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Chan
 	return out
 }
 
-// adoptHint is what the admin can do when Zoom's API will not make an All
-// Hosts Available page.
-const adoptHint = "Create the page once in the Zoom web app (Scheduler → Create → All Hosts Available) with the row's slug as its link, or put its schedule ID or booking link in the row's schedule_id column; zoomsync then keeps it in step."
+// oneToOneHint is the one thing the admin can do about the admin's own One
+// to One page that a multi-host row matched. Found by the row's slug, the
+// page holds that slug under the owner, so a web-app page cannot take it
+// until the One to One page gives it up; found by schedule_id or booking
+// link, the row must point at the new page instead.
+func oneToOneHint(ch *Change, p *sheet.Page, cur *zoom.Schedule) string {
+	if ch.Match == "slug" {
+		return fmt.Sprintf("In the Zoom web app, first change the link (slug) of page %s to another one, or delete it; then create the All Hosts Available page as %s with the link (slug) %q: the next run adopts it.",
+			cur.ScheduleID, ch.Owner, p.Slug)
+	}
+	return fmt.Sprintf("Create the All Hosts Available page once in the Zoom web app (Scheduler → Create → All Hosts Available) as %s, then put its schedule ID or booking link in the row's schedule_id column in place of %s: zoomsync then keeps it in step.",
+		ch.Owner, cur.ScheduleID)
+}
 
 // findByID looks for a page that is in no listing: it may belong to a host
 // who owns no row. Single-page GETs 404 for another user's page, so each
