@@ -196,6 +196,7 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 		plan.Changes = append(plan.Changes, ch)
 		pageChanges = append(pageChanges, extra...)
 	}
+	pageChanges = append(pageChanges, e.checkPageTypes(ctx, plan, idx, verdict, mode, claimed)...)
 	pageChanges = append(pageChanges, e.planDuplicates(plan, idx, claimed)...)
 	for _, inv := range res.Invalid {
 		ch := &Change{Action: ActionNone, Row: inv.Row, Key: inv.Key, Slug: inv.Slug, Owner: inv.Owner}
@@ -209,19 +210,29 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 
 	if mode == CreateProbe {
 		for _, c := range plan.Changes {
+			if plan.learned != nil && plan.learned.Result == VerdictDowngraded {
+				break // the page-type check found an Any Host Available page
+			}
 			if c.Cause == CauseDowngraded || c.ToDo != nil && strings.Contains(c.NeedsManual, "zoomsync created") {
 				// A One to One page zoomsync made for a multi-host row
 				// already shows what a probe would: Zoom downgrades.
 				plan.learned = &Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(),
 					Detail: fmt.Sprintf("a One to One page (page %s that an earlier run created)", c.ScheduleID)}
-				mode, verdict = CreateWebApp, plan.learned
-				for _, r := range plan.Changes {
-					if r.Action == ActionCreate {
-						r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
-					}
-				}
 				break
 			}
+		}
+		switch {
+		case plan.learned == nil:
+		case plan.learned.Result == VerdictDowngraded:
+			mode, verdict = CreateWebApp, plan.learned
+			for _, r := range plan.Changes {
+				if r.Action == ActionCreate {
+					r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
+				}
+			}
+		default:
+			// A page an earlier run made shows Zoom honours creates.
+			mode, verdict = CreateSend, plan.learned
 		}
 	}
 	e.planCreates(plan, mode, verdict, why)
