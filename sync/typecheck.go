@@ -14,14 +14,18 @@ import (
 // Zoom's API reads an All Hosts Available page and an Any Host Available
 // (round robin) page back alike: schedule_type "multiple" with every host
 // in availability_rules. Apply tells them apart around its own creates by
-// reading the owner's analytics report before and after. A multi-host page
-// zoomsync made through the API (created_via api, or no web-app
-// availability, and the row's own slug) whose type no run confirmed
-// reaches a plan without that check: a run killed between its create and
-// the report, or a page kept with on_downgrade: keep. Such a page is
-// checked on every run while the account's saved verdict is not "honoured"
-// (unknown, stale, or downgraded): once the verdict is honoured, Zoom was
-// seen making All Hosts Available pages and the check is not repeated.
+// reading the owner's analytics report before and after. Two kinds of page
+// reach a plan without that check:
+//
+//   - a multi-host page zoomsync made through the API (created_via api, or
+//     no web-app availability, and the row's own slug) whose type no run
+//     confirmed: a run killed between its create and the report, or a page
+//     kept with on_downgrade: keep. Such a page is checked on every run
+//     while the account's saved verdict is not "honoured" (unknown, stale,
+//     or downgraded): once the verdict is honoured, Zoom was seen making
+//     All Hosts Available pages and the check is not repeated.
+//   - a web-app page adopted by its slug: checked once, on the run that
+//     adopts it (the run whose update first brings it in step).
 //
 // The check costs one analytics read per owner with such pages. Its
 // reasoning is inferred, not documented: the report's last_n_days counts
@@ -34,7 +38,8 @@ import (
 //     Available.
 //   - N >= T: every one is Any Host Available; a page zoomsync made is
 //     handled like a downgrade (deleted, or kept as needs-manual, per
-//     on_downgrade).
+//     on_downgrade); a web-app page is never deleted, the row says what it
+//     most likely is.
 //   - otherwise some are and some are not, and the counts cannot say which:
 //     the row says the page may be Any Host Available and asks the admin to
 //     check it once in the web app. So it does when the report cannot be
@@ -47,8 +52,9 @@ import (
 
 // typeCheck is one page whose type the plan asks the report about.
 type typeCheck struct {
-	ch  *Change
-	cur *zoom.Schedule
+	ch    *Change
+	cur   *zoom.Schedule
+	adopt bool // a web-app page adopted this run; otherwise a page zoomsync made
 }
 
 // checkPageTypes reads the analytics report of every owner with pages to
@@ -62,8 +68,11 @@ func (e *Engine) checkPageTypes(ctx context.Context, plan *Plan, idx *index, ver
 		if cur == nil || p == nil || ch.Problem() || len(p.Hosts) < 2 || cur.ScheduleType != zoom.ScheduleTypeMultiple {
 			continue
 		}
-		if ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug) &&
-			(verdict == nil || verdict.Result != VerdictHonoured) {
+		switch {
+		case ch.Adopt:
+			byOwner[ch.Owner] = append(byOwner[ch.Owner], typeCheck{ch: ch, cur: cur, adopt: true})
+		case ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug) &&
+			(verdict == nil || verdict.Result != VerdictHonoured):
 			byOwner[ch.Owner] = append(byOwner[ch.Owner], typeCheck{ch: ch, cur: cur})
 		}
 	}
@@ -106,13 +115,19 @@ func (e *Engine) applyTypeCheck(plan *Plan, tc typeCheck, a *zoom.Analytics, err
 	counts := fmt.Sprintf("Zoom's analytics report counts %d All Hosts Available and %d Any Host Available pages for %s, which holds %d multi-host pages", all, anyHost, ch.Owner, total)
 	switch {
 	case anyHost == 0 || all >= total:
-		if plan.verdict == nil && !e.opts.ForceRecheck && plan.learned == nil {
+		if tc.adopt {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("page type: All Hosts Available, inferred from the analytics report (%s)", counts))
+		}
+		if !tc.adopt && plan.verdict == nil && !e.opts.ForceRecheck && plan.learned == nil {
 			plan.learned = &Verdict{Result: VerdictHonoured, FoundAt: e.opts.Now(),
 				Detail: fmt.Sprintf("All Hosts Available (page %s that an earlier run created, by the analytics report)", cur.ScheduleID)}
 		}
 		return nil
 	case anyHost < total:
 		ch.Notes = append(ch.Notes, fmt.Sprintf("page %s may be an Any Host Available (round robin) page, which offers a slot when any one host is free: %s, and cannot say which; check it once in the Zoom web app", cur.ScheduleID, counts))
+		return nil
+	case tc.adopt:
+		ch.Notes = append(ch.Notes, fmt.Sprintf("page %s, made in the Zoom web app, is most likely an Any Host Available (round robin) page, which offers a slot when any one host is free (inferred: %s, all of them Any Host Available); check it once in the Zoom web app, and if so make an All Hosts Available page in its place with the same link (slug). zoomsync never deletes pages made in the web app", cur.ScheduleID, counts))
 		return nil
 	}
 	// A page zoomsync made, Any Host Available by the counts.
@@ -122,7 +137,7 @@ func (e *Engine) applyTypeCheck(plan *Plan, tc typeCheck, a *zoom.Analytics, err
 	}
 	what := fmt.Sprintf("page %s (%s) is an Any Host Available (round robin) page zoomsync created for this row, which offers a slot when any one host is free (inferred: %s, all of them Any Host Available)", cur.ScheduleID, cur.Slug, counts)
 	todo := todoFor(ch.page)
-	ch.Fields, ch.patch, ch.hostsChanged = nil, nil, false
+	ch.Fields, ch.patch, ch.hostsChanged, ch.Adopt = nil, nil, false, false
 	if e.opts.OnDowngrade == "keep" {
 		ch.Action, ch.ToDo = ActionNone, todo
 		ch.NeedsManual = what + ". It is kept (sync.on_downgrade: keep) and bookable; delete it in Zoom, then " + todo.String()

@@ -99,3 +99,50 @@ func TestAmbiguousCountsLeaveThePageAndSaySo(t *testing.T) {
 		t.Errorf("%d pages left, want 2", n)
 	}
 }
+
+// A web-app page adopted by its slug is type-checked once, on the adopting
+// run: an Any Host Available page is named as such and kept.
+func TestAdoptedAnyHostWebAppPageIsNamedOnce(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{})
+	own, err := e.emu.CreateWebAppPage("ann@example.com", emulator.WebAppPage{Summary: "Sales", Slug: "sales-emea", Hosts: []string{"ann@example.com", "bob@example.com"}, Kind: emulator.KindAnyHost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.emu.CreateWebAppPage("ann@example.com", emulator.WebAppPage{Summary: "Recruiting", Slug: "recruiting", Hosts: []string{"ann@example.com", "fay@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.opts.Verdicts.Save("", Verdict{Result: VerdictDowngraded, FoundAt: time.Now()})
+	_, rep := e.run(roster)
+	if got := analyticsReads(e); got != 1 {
+		t.Errorf("%d analytics reads, want 1 for the one owner with adoptions", got)
+	}
+	sales, rec := result(t, rep, "sales-emea"), result(t, rep, "recruiting")
+	for _, r := range []Result{sales, rec} {
+		if r.Outcome() != "adopted" || !strings.Contains(r.Detail(), "may be an Any Host Available (round robin) page") {
+			t.Errorf("%s: %s: %s", r.Key, r.Outcome(), r.Detail())
+		}
+	}
+	found := false
+	for _, p := range e.emu.Pages("", false) {
+		found = found || p.ScheduleID == own.ScheduleID
+	}
+	if !found {
+		t.Error("a web-app page was deleted")
+	}
+	e.emu.ResetStats()
+	_, rep = e.run(roster)
+	if got := analyticsReads(e); got != 0 || rep.Tally().Unchanged != 2 {
+		t.Errorf("later run: %d analytics reads; %s", got, rep.Summary())
+	}
+
+	// The only multi-host page of its owner, counted as Any Host
+	// Available: the row says what it most likely is.
+	e2 := newEnv(t, func(o *emulator.Options) { o.Mode = emulator.ModeDowngrade }, Options{})
+	if _, err := e2.emu.CreateWebAppPage("cat@example.com", emulator.WebAppPage{Summary: "Support", Slug: "support", Hosts: []string{"cat@example.com", "dan@example.com", "eve@example.com"}, Kind: emulator.KindAnyHost}); err != nil {
+		t.Fatal(err)
+	}
+	_, rep = e2.run(roster)
+	if r := result(t, rep, "support"); r.Outcome() != "adopted" || !strings.Contains(r.Detail(), "is most likely an Any Host Available (round robin) page") {
+		t.Errorf("support: %s: %s", r.Outcome(), r.Detail())
+	}
+}
