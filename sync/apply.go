@@ -218,6 +218,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		rep.Verdict = plan.verdict
 	}
 
+	e.saveOwners(plan, rep)
 	if ctx.Err() != nil {
 		rep.Cancelled = true
 	}

@@ -38,6 +38,11 @@ type Options struct {
 	Concurrency     int    // workers for listings and writes (default 4)
 	Dedupe          string // delete (default): remove duplicate pages zoomsync made | report
 
+	// Owners remembers the owners of earlier runs (state_dir), so that
+	// pages with the slug prefix of an owner who has left the sheet are
+	// listed as unclaimed too; nil lists only the sheet's owners.
+	Owners OwnerStore
+
 	// Account identifies the Zoom account whose create verdict Verdicts
 	// keeps (any stable text; the file store keeps only a hash of it).
 	Account string
@@ -161,10 +166,23 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 
 	owners := ownersOf(res)
 	plan.Owners = len(owners)
-	listings, err := e.listOwners(ctx, owners)
+	former := e.formerOwners(plan, owners)
+	listings, err := e.listOwners(ctx, append(append([]string(nil), owners...), former...))
 	if err != nil {
 		return nil, err
 	}
+	plan.former = map[string]bool{}
+	for _, o := range former {
+		if l := listings[o]; l.err != nil {
+			// An owner with no row now is looked at only for its
+			// unclaimed pages: a failure there spoils nothing else.
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("the pages of %s, an owner of earlier runs with no row now, could not be listed (%v); its unclaimed pages are not shown", o, l.err))
+			delete(listings, o)
+			continue
+		}
+		plan.former[o] = true
+	}
+	e.rememberOwners(plan, owners, former, listings)
 	idx := newIndex(listings)
 	plan.Pages = idx.total
 	plan.ownerPages = map[string]int{}

@@ -169,6 +169,7 @@ func engineOptions(cfg *config.Config, log *slog.Logger, forcePrune bool) zsync.
 		RecheckCreate:   cfg.Sync.RecheckCreate,
 		Account:         account,
 		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
+		Owners:          zsync.NewFileOwners(cfg.Path(cfg.StateDir)),
 		Logger:          log,
 	}
 }
