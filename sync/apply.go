@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http/httptrace"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -220,6 +221,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		rep.Verdict = plan.verdict
 	}
 
+	e.saveOwners(plan, rep)
 	if ctx.Err() != nil {
 		rep.Cancelled = true
 	}
@@ -371,9 +373,17 @@ type verifyItem struct {
 
 func (run *applyRun) createRow(ctx context.Context, i int) *verifyItem {
 	e, ch, r := run.e, run.plan.Changes[i], run.results[i]
-	s, err := e.create(ctx, ch)
+	// A cancellation that lands after the POST was written but before its
+	// answer comes back reaches the engine as the context's error, just
+	// like one that stopped the create before it was sent; Zoom may hold
+	// the page all the same. Whether any request of this create began to
+	// be written is watched here, so that such a create is settled as
+	// "maybe sent", never as not sent.
+	var wrote atomic.Bool
+	tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	s, err := e.create(tctx, ch)
 	if err != nil && ctx.Err() != nil {
-		s, err = e.interruptedCreate(ctx, ch, r, zoom.IsOutcomeUnknown(err))
+		s, err = e.interruptedCreate(ctx, ch, r, zoom.IsOutcomeUnknown(err) || wrote.Load())
 		if s == nil && err == nil {
 			run.finish(i)
 			return nil
@@ -433,10 +443,11 @@ const interruptCheck = 10 * time.Second
 // interruptedCreate settles a create the run's cancellation cut short: Zoom
 // may have stored it although its answer never arrived. One listing of the
 // owner's pages, outside the cancelled context, tells; without it the
-// report could miss a page Zoom holds. It returns the page when found,
-// nil and nil when the create was never sent (the row is marked not
-// applied), or an unknownOutcome when it was sent and is not there yet, or
-// the listing fails.
+// report could miss a page Zoom holds. sent is whether the create may have
+// been written (any doubt counts as sent). It returns the page when found,
+// nil and nil when the create was surely never sent (the row is marked not
+// applied), or an unknownOutcome when it may have been sent and is not
+// there yet, or the listing fails.
 func (e *Engine) interruptedCreate(ctx context.Context, ch *Change, r *Result, sent bool) (*zoom.Schedule, error) {
 	check, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptCheck)
 	defer cancel()

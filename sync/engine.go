@@ -38,6 +38,11 @@ type Options struct {
 	Concurrency     int    // workers for listings and writes (default zoom.DefaultConcurrency)
 	Dedupe          string // delete (default): remove duplicate pages zoomsync made | report
 
+	// Owners remembers the owners of earlier runs (state_dir), so that
+	// pages with the slug prefix of an owner who has left the sheet are
+	// listed as unclaimed too; nil lists only the sheet's owners.
+	Owners OwnerStore
+
 	// Account identifies the Zoom account whose create verdict Verdicts
 	// keeps (any stable text; the file store keeps only a hash of it).
 	Account string
@@ -168,10 +173,23 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 
 	owners := ownersOf(res)
 	plan.Owners = len(owners)
-	listings, err := e.listOwners(ctx, owners)
+	former := e.formerOwners(plan, owners)
+	listings, err := e.listOwners(ctx, append(append([]string(nil), owners...), former...))
 	if err != nil {
 		return nil, err
 	}
+	plan.former = map[string]bool{}
+	for _, o := range former {
+		if l := listings[o]; l.err != nil {
+			// An owner with no row now is looked at only for its
+			// unclaimed pages: a failure there spoils nothing else.
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("the pages of %s, an owner of earlier runs with no row now, could not be listed (%v); its unclaimed pages are not shown", o, l.err))
+			delete(listings, o)
+			continue
+		}
+		plan.former[o] = true
+	}
+	e.rememberOwners(plan, owners, former, listings)
 	idx := newIndex(listings)
 	e.loadHostRefusals(plan)
 	idx.refusals = plan.refusals
@@ -205,6 +223,7 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 		plan.Changes = append(plan.Changes, ch)
 		pageChanges = append(pageChanges, extra...)
 	}
+	pageChanges = append(pageChanges, e.checkPageTypes(ctx, plan, idx, verdict, mode, claimed)...)
 	pageChanges = append(pageChanges, e.planDuplicates(plan, idx, claimed)...)
 	for _, inv := range res.Invalid {
 		ch := &Change{Action: ActionNone, Row: inv.Row, Key: inv.Key, Slug: inv.Slug, Owner: inv.Owner}
@@ -218,19 +237,29 @@ func (e *Engine) Plan(ctx context.Context, res *sheet.Result) (*Plan, error) {
 
 	if mode == CreateProbe {
 		for _, c := range plan.Changes {
+			if plan.learned != nil && plan.learned.Result == VerdictDowngraded {
+				break // the page-type check found an Any Host Available page
+			}
 			if c.Cause == CauseDowngraded || c.ToDo != nil && strings.Contains(c.NeedsManual, "zoomsync created") {
 				// A One to One page zoomsync made for a multi-host row
 				// already shows what a probe would: Zoom downgrades.
 				plan.learned = &Verdict{Result: VerdictDowngraded, FoundAt: e.opts.Now(),
 					Detail: fmt.Sprintf("a One to One page (page %s that an earlier run created)", c.ScheduleID)}
-				mode, verdict = CreateWebApp, plan.learned
-				for _, r := range plan.Changes {
-					if r.Action == ActionCreate {
-						r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
-					}
-				}
 				break
 			}
+		}
+		switch {
+		case plan.learned == nil:
+		case plan.learned.Result == VerdictDowngraded:
+			mode, verdict = CreateWebApp, plan.learned
+			for _, r := range plan.Changes {
+				if r.Action == ActionCreate {
+					r.Action, r.Fields, r.ToDo = ActionCreateInWebApp, nil, todoFor(r.page)
+				}
+			}
+		default:
+			// A page an earlier run made shows Zoom honours creates.
+			mode, verdict = CreateSend, plan.learned
 		}
 	}
 	e.planCreates(plan, mode, verdict, why)
@@ -528,7 +557,7 @@ func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*C
 	ours := ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug)
 	todo := todoFor(p)
 	if !ours {
-		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, adoptHint)
+		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, oneToOneHint(ch, p, cur))
 		ch.ToDo = todo
 		return ch, nil
 	}
@@ -542,7 +571,7 @@ func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*C
 		ScheduleID: cur.ScheduleID, Slug: cur.Slug, URL: cur.SchedulingURL, current: cur,
 		Notes: []string{fmt.Sprintf("a One to One page zoomsync created for row %d (%s), where Zoom ignored the multi-host fields; deleted so that nobody books it (sync.on_downgrade: delete)", p.Row, p.Key)}}
 	row := &Change{Row: p.Row, Key: p.Key, Team: p.Team, Owner: ch.Owner, Slug: p.Slug, Action: ActionCreateInWebApp, ToDo: todo, page: p,
-		Notes: []string{fmt.Sprintf("the One to One page %s zoomsync made for this row is deleted; create the page in the Zoom web app", cur.ScheduleID)}}
+		Notes: []string{fmt.Sprintf("the One to One page %s zoomsync made for this row is deleted", cur.ScheduleID)}}
 	return row, []*Change{del}
 }
 
@@ -592,9 +621,19 @@ func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Chan
 	return out
 }
 
-// adoptHint is what the admin can do when Zoom's API will not make an All
-// Hosts Available page.
-const adoptHint = "Create the page once in the Zoom web app (Scheduler → Create → All Hosts Available) with the row's slug as its link, or put its schedule ID or booking link in the row's schedule_id column; zoomsync then keeps it in step."
+// oneToOneHint is the one thing the admin can do about the admin's own One
+// to One page that a multi-host row matched. Found by the row's slug, the
+// page holds that slug under the owner, so a web-app page cannot take it
+// until the One to One page gives it up; found by schedule_id or booking
+// link, the row must point at the new page instead.
+func oneToOneHint(ch *Change, p *sheet.Page, cur *zoom.Schedule) string {
+	if ch.Match == "slug" {
+		return fmt.Sprintf("In the Zoom web app, first change the link (slug) of page %s to another one, or delete it; then create the All Hosts Available page as %s with the link (slug) %q: the next run adopts it.",
+			cur.ScheduleID, ch.Owner, p.Slug)
+	}
+	return fmt.Sprintf("Create the All Hosts Available page once in the Zoom web app (Scheduler → Create → All Hosts Available) as %s, then put its schedule ID or booking link in the row's schedule_id column in place of %s: zoomsync then keeps it in step.",
+		ch.Owner, cur.ScheduleID)
+}
 
 // findByID looks for a page that is in no listing: it may belong to a host
 // who owns no row. Single-page GETs 404 for another user's page, so each

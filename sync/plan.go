@@ -215,10 +215,12 @@ type Plan struct {
 	// creates.
 	Create string `json:"create,omitempty"`
 
-	ownerPages map[string]int // listing size per owner, to choose how to verify
-	verdict    *Verdict       // the saved create verdict this plan was made with
-	learned    *Verdict       // what the plan itself showed (a stray One to One page), saved by Apply
-	refusals   *hostRefusals  // host changes Zoom did not store, saved by Apply
+	ownerPages map[string]int  // listing size per owner, to choose how to verify
+	verdict    *Verdict        // the saved create verdict this plan was made with
+	learned    *Verdict        // what the plan itself showed (a stray One to One page), saved by Apply
+	refusals   *hostRefusals   // host changes Zoom did not store, saved by Apply
+	former     map[string]bool // listed owners with no row now (remembered from earlier runs)
+	remember   []string        // the owners Apply saves for the next runs
 }
 
 // Create modes of a plan.

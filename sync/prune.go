@@ -52,7 +52,7 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 		owners = append(owners, o)
 	}
 	sort.Strings(owners)
-	var candidates []*Change
+	var candidates, formerPages []*Change
 	for _, o := range owners {
 		for i := range listings[o].pages {
 			s := &listings[o].pages[i]
@@ -60,6 +60,18 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 				continue
 			}
 			slug := strings.ToLower(s.Slug)
+			if plan.former[o] {
+				// The owner has no row now: the page is listed, and prune,
+				// whose limits count the sheet owners' pages, leaves it.
+				if claimed[s.ScheduleID] == nil && !protectedSlug[slug] && !protectedID[strings.ToLower(s.ScheduleID)] {
+					formerPages = append(formerPages, &Change{
+						Action: ActionNone, Cause: CauseUnclaimed, Owner: o, ScheduleID: s.ScheduleID, Slug: s.Slug,
+						Team: s.Summary, URL: s.SchedulingURL, current: s,
+						Notes: []string{"no row claims this page, and its owner has no row in the sheet now (an owner of earlier runs); prune leaves it alone: delete it in Zoom if it should go"},
+					})
+				}
+				continue
+			}
 			d.Managed++
 			id := strings.ToLower(s.ScheduleID)
 			if claimed[s.ScheduleID] != nil || protectedID[id] || protectedSlug[slug] {
@@ -73,6 +85,7 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 	}
 	d.Candidates = len(candidates)
 	plan.Changes = append(plan.Changes, candidates...)
+	plan.Changes = append(plan.Changes, formerPages...)
 
 	switch {
 	case e.opts.Prune == "off":
@@ -84,7 +97,7 @@ func (e *Engine) planPrune(plan *Plan, res *sheet.Result, listings map[string]*l
 	}
 	if d.Disabled == "" {
 		for _, o := range owners {
-			if listings[o].err != nil {
+			if listings[o].err != nil && !plan.former[o] {
 				d.Disabled = fmt.Sprintf("the pages of %s could not be listed", o)
 				break
 			}

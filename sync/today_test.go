@@ -184,6 +184,8 @@ func TestStrayOneToOnePageIsCleanedUpByTheNextRun(t *testing.T) {
 			}
 			if r := result(t, rep, "sales-emea"); r.Action != ActionCreateInWebApp || r.ToDo == nil {
 				t.Errorf("row: %+v", r)
+			} else if d := r.Detail(); strings.Count(d, "create") != 1 {
+				t.Errorf("the row's detail says what to create more than once: %s", d)
 			}
 			// Nothing zoomsync made stays bookable; the admin's page stays.
 			pages := e.emu.Pages("", false)
@@ -516,6 +518,12 @@ func TestOneToOneWebAppPageWithTheRowsSlugIsNeverDeleted(t *testing.T) {
 	plan, _ := e.run(roster)
 	if c := plan.Changes[0]; c.NeedsManual == "" || c.ToDo == nil {
 		t.Errorf("row: %+v", c)
+	}
+	// The page holds the row's slug: the advice frees the slug first
+	// instead of asking for a second page with a slug that is taken.
+	if c := plan.Changes[0]; !strings.Contains(c.NeedsManual, "first change the link (slug) of page "+own.ScheduleID+" to another one, or delete it; then create") ||
+		strings.Contains(c.NeedsManual, "with the row's slug") {
+		t.Errorf("advice: %s", c.NeedsManual)
 	}
 	for _, c := range plan.Changes {
 		if c.ScheduleID == own.ScheduleID && c.Action == ActionDelete {

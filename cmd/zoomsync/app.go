@@ -171,6 +171,7 @@ func engineOptions(cfg *config.Config, log *slog.Logger, f engineFlags) zsync.Op
 		Account:         account,
 		Verdicts:        zsync.NewFileVerdicts(cfg.Path(cfg.StateDir)),
 		HostRefusals:    zsync.NewFileHostRefusals(cfg.Path(cfg.StateDir)),
+		Owners:          zsync.NewFileOwners(cfg.Path(cfg.StateDir)),
 		Logger:          log,
 	}
 }

@@ -178,10 +178,14 @@ type runOutcome struct {
 }
 
 // apiCounts summarises the Zoom client's work in one run. Writes are the
-// writes Zoom accepted; Requests every request sent, retries included.
+// write requests sent (POST, PATCH, DELETE), retries and writes whose
+// answer was lost included, so that they match what Zoom received;
+// Unanswered is how many of them got no answer. Requests is every request
+// sent, retries included.
 type apiCounts struct {
 	Requests         int64 `json:"requests"`
 	Writes           int64 `json:"writes"`
+	Unanswered       int64 `json:"writes_without_answer"`
 	RateLimitedWaits int64 `json:"rate_limited_waits"`
 	Retries          int64 `json:"retries"`
 	RateLimited      int64 `json:"rate_limited"` // 429 answers
@@ -232,8 +236,8 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 	}
 	// The client lives for this run only, so its counters are the run's.
 	st := backend.client.Stats()
-	requests, writes, byCode := live.counts()
-	out.api = apiCounts{Requests: requests, Writes: writes, RateLimitedWaits: st.RateLimitWaits, Retries: st.Retries,
+	requests, writes, unanswered, byCode := live.counts()
+	out.api = apiCounts{Requests: requests, Writes: writes, Unanswered: unanswered, RateLimitedWaits: st.RateLimitWaits, Retries: st.Retries,
 		RateLimited: st.RateLimited, TokenFetches: st.TokenFetches, byCode: byCode}
 	out.duration = time.Since(start)
 	if rep.Prune.Disabled != "" && plan.Prune.Candidates > 0 {
@@ -248,11 +252,16 @@ func syncOnce(ctx context.Context, cfg *config.Config, log *slog.Logger, f syncF
 }
 
 // summaryText is the run's last line, e.g. "300 created (300 writes, 542
-// requests, 212 rate-limited waits) in 1m31s": writes that took effect,
-// requests sent (retries included) and pauses for Zoom's rate limit are
-// kept apart, so that retries never read as duplicate writes.
+// requests, 212 rate-limited waits) in 1m31s": write requests sent (every
+// POST, PATCH and DELETE, also those whose answer was lost, which the
+// line then names: "1 writes, 1 without an answer"), all requests sent
+// (retries included) and pauses for Zoom's rate limit.
 func summaryText(rep *zsync.Report, api apiCounts, d time.Duration) string {
-	return fmt.Sprintf("%s (%s, %s, %s) in %s", rep.Summary(), plural(int(api.Writes), "write"), plural(int(api.Requests), "request"),
+	writes := plural(int(api.Writes), "write")
+	if api.Unanswered > 0 {
+		writes += fmt.Sprintf(", %d without an answer", api.Unanswered)
+	}
+	return fmt.Sprintf("%s (%s, %s, %s) in %s", rep.Summary(), writes, plural(int(api.Requests), "request"),
 		plural(int(api.RateLimitedWaits), "rate-limited wait"), d.Round(100*time.Millisecond))
 }
 
@@ -264,7 +273,7 @@ func summaryFields(rep *zsync.Report, api apiCounts, d time.Duration) slog.Attr 
 	for _, k := range tallyKeys {
 		args = append(args, k, t[k])
 	}
-	args = append(args, "writes", api.Writes, "requests", api.Requests, "rate_limited_waits", api.RateLimitedWaits,
+	args = append(args, "writes", api.Writes, "writes_without_answer", api.Unanswered, "requests", api.Requests, "rate_limited_waits", api.RateLimitedWaits,
 		"retries", api.Retries, "duration_seconds", d.Seconds())
 	return logx.Fields(args...)
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	gosync "sync"
 	"time"
 
@@ -67,19 +66,23 @@ func (o *runOutput) finish() {
 	}
 }
 
-// counts returns the requests sent and the writes Zoom accepted (2xx
-// answers to POST, PATCH and DELETE: a write refused with 429 and sent
-// again counts once).
-func (o *runOutput) counts() (requests, writes int64, byCode map[requestKey]int64) {
+// counts returns the requests sent and the write requests sent (POST,
+// PATCH and DELETE, whatever the answer: a write whose answer was lost may
+// still have taken effect, so it counts, as it does at Zoom's end); of
+// those, unanswered is how many got no answer at all.
+func (o *runOutput) counts() (requests, writes, unanswered int64, byCode map[requestKey]int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	byCode = make(map[requestKey]int64, len(o.requests))
 	for k, n := range o.requests {
 		byCode[k] = n
 		requests += n
-		if k.Method != http.MethodGet && strings.HasPrefix(k.Code, "2") {
+		if k.Method != http.MethodGet {
 			writes += n
+			if k.Code == "error" {
+				unanswered += n
+			}
 		}
 	}
-	return requests, writes, byCode
+	return requests, writes, unanswered, byCode
 }

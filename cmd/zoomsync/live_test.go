@@ -10,7 +10,8 @@ import (
 )
 
 // Only a wait longer than 2 s gets a line; requests are counted by method
-// and code, and only accepted writes count as writes.
+// and code, and every write request sent counts as a write, also one
+// without an answer.
 func TestRunOutput(t *testing.T) {
 	var logs bytes.Buffer
 	o := newRunOutput(logx.New(&logs, "text", "info"), nil)
@@ -20,15 +21,15 @@ func TestRunOutput(t *testing.T) {
 	for _, r := range []struct {
 		method string
 		status int
-	}{{"GET", 200}, {"POST", 429}, {"POST", 201}, {"PATCH", 204}, {"DELETE", 404}, {"GET", 0}} {
+	}{{"GET", 200}, {"POST", 429}, {"POST", 201}, {"PATCH", 204}, {"DELETE", 404}, {"GET", 0}, {"POST", 0}} {
 		o.request(r.method, r.status)
 	}
 	if got, want := logs.String(), "waiting 3.2s for Zoom: rate limited (429)\n"; got != want {
 		t.Errorf("logs:\n%q\nwant\n%q", got, want)
 	}
-	requests, writes, byCode := o.counts()
-	if requests != 6 || writes != 2 {
-		t.Errorf("requests %d, writes %d; want 6, 2", requests, writes)
+	requests, writes, unanswered, byCode := o.counts()
+	if requests != 7 || writes != 5 || unanswered != 1 {
+		t.Errorf("requests %d, writes %d, unanswered %d; want 7, 5, 1", requests, writes, unanswered)
 	}
 	if byCode[requestKey{"POST", "429"}] != 1 || byCode[requestKey{"GET", "error"}] != 1 {
 		t.Errorf("by code: %v", byCode)
