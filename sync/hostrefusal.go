@@ -12,6 +12,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 	"github.com/zoomsync/zoomsync/sheet"
 	"github.com/zoomsync/zoomsync/zoom"
 )
@@ -85,35 +86,10 @@ func (f *FileHostRefusals) Save(m map[string]HostRefusal) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(f.Path, ".host-refusals-*", append(data, '\n')); err != nil {
+	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
 		return fmt.Errorf("saving the host changes Zoom did not store: %w", err)
 	}
 	return nil
-}
-
-// writeAtomic replaces path with data through a temporary file in the
-// same directory, so that a reader sees the old file or the new one.
-func writeAtomic(path, pattern string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // memHostRefusals keeps refusals for the engine's life only.

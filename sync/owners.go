@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	gosync "sync"
+
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 )
 
 // OwnerStore remembers the owners of earlier runs, so that a plan also
@@ -70,23 +72,7 @@ func (f *FileOwners) Save(owners []string) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(f.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("saving the owners: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".owners-*")
-	if err != nil {
-		return fmt.Errorf("saving the owners: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return fmt.Errorf("saving the owners: %w", werr)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
 		return fmt.Errorf("saving the owners: %w", err)
 	}
 	return nil

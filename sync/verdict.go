@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	gosync "sync"
 	"time"
+
+	"github.com/zoomsync/zoomsync/internal/atomicfile"
 )
 
 // Verdict is what a run found out about how Zoom handles multi-host
@@ -112,26 +114,7 @@ func (f *FileVerdicts) Save(account string, v Verdict) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.Path), ".create-verdict-*")
-	if err != nil {
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
 		return fmt.Errorf("saving the create verdict: %w", err)
 	}
 	return nil
