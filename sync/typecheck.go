@@ -112,7 +112,7 @@ func (e *Engine) applyTypeCheck(plan *Plan, tc typeCheck, a *zoom.Analytics, err
 		return nil
 	}
 	all, anyHost := a.LastNDays.AllHostAvailable, a.LastNDays.AnyHostAvailable
-	counts := fmt.Sprintf("Zoom's analytics report counts %d All Hosts Available and %d Any Host Available pages for %s, which holds %d multi-host pages", all, anyHost, ch.Owner, total)
+	counts := fmt.Sprintf("Zoom's analytics report counts %d All Hosts Available and %d Any Host Available pages for %s, which holds %d multi-host %s", all, anyHost, ch.Owner, total, plural(total, "page", "pages"))
 	switch {
 	case anyHost == 0 || all >= total:
 		if tc.adopt {
