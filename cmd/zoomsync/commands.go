@@ -178,9 +178,11 @@ type runOutcome struct {
 }
 
 // apiCounts summarises the Zoom client's work in one run. Writes are the
-// write requests sent (POST, PATCH, DELETE), retries and writes whose
-// answer was lost included, so that they match what Zoom received;
-// Unanswered is how many of them got no answer. Requests is every request
+// write requests (POST, PATCH, DELETE) that may have changed Zoom: those
+// it accepted, those answered with a 5xx and those whose answer was lost.
+// A write refused with a 4xx (a 429 above all) is a request, not a write,
+// so a rate-limited run does not read as duplicates. Unanswered is how
+// many writes got no answer. Requests is every request
 // sent, retries included.
 type apiCounts struct {
 	Requests         int64 `json:"requests"`

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -66,9 +67,9 @@ func (o *runOutput) finish() {
 	}
 }
 
-// counts returns the requests sent and the write requests sent (POST,
-// PATCH and DELETE, whatever the answer: a write whose answer was lost may
-// still have taken effect, so it counts, as it does at Zoom's end); of
+// counts returns the requests sent and the writes: POST, PATCH and DELETE
+// requests that may have changed Zoom (not those refused with a 4xx; a
+// 5xx or a lost answer may still have taken effect, so those count); of
 // those, unanswered is how many got no answer at all.
 func (o *runOutput) counts() (requests, writes, unanswered int64, byCode map[requestKey]int64) {
 	o.mu.Lock()
@@ -77,7 +78,10 @@ func (o *runOutput) counts() (requests, writes, unanswered int64, byCode map[req
 	for k, n := range o.requests {
 		byCode[k] = n
 		requests += n
-		if k.Method != http.MethodGet {
+		// A write Zoom refused with a 4xx (a 429 above all) changed
+		// nothing: it counts as a request, not a write. A 5xx or a lost
+		// answer may have been applied, so those count as writes.
+		if k.Method != http.MethodGet && !strings.HasPrefix(k.Code, "4") {
 			writes += n
 			if k.Code == "error" {
 				unanswered += n

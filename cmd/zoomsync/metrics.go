@@ -39,7 +39,7 @@ func newMetrics() *metrics {
 			Help: "Rows and pages by outcome in the last completed run; invalid, failed, needs_manual, unknown and create_in_web_app are the rows to look at."}, []string{"outcome"}),
 		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zoomsync_api_requests_total",
 			Help: "Zoom API requests sent, retries included, by method and HTTP status code (\"error\": no answer)."}, []string{"method", "code"}),
-		apiWrites:  prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_writes_total", Help: "Zoom API POST, PATCH and DELETE requests sent, whatever the answer."}),
+		apiWrites:  prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_writes_total", Help: "Zoom API POST, PATCH and DELETE requests that may have changed Zoom: accepted, answered 5xx, or unanswered (not those refused with a 4xx such as 429)."}),
 		apiRetries: prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_retries_total", Help: "Zoom API calls tried again (429, 5xx, network errors, token refresh)."}),
 		api429:     prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_rate_limited_total", Help: "429 answers from Zoom."}),
 		apiWaits:   prometheus.NewCounter(prometheus.CounterOpts{Name: "zoomsync_api_rate_limit_waits_total", Help: "Pauses for Zoom's rate limit or a back-off."}),
