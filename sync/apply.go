@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptrace"
+	"slices"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -153,7 +154,13 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	// none of that owner's writes is in flight, so that the analytics
 	// counts around a batch are its own, and each row's outcome is final
 	// (and reported) soon after its write rather than at the end of the run.
-	items := append(creates, work...)
+	//
+	// The writes go owner by owner (sheet order within an owner), so that
+	// each owner's batch fills and is verified while the run goes on: in
+	// sheet order an owner's last write, and so its rows' lines, would
+	// often come only at the end of the run.
+	items := slices.Concat(creates, work)
+	sort.SliceStable(items, func(a, b int) bool { return plan.Changes[items[a]].Owner < plan.Changes[items[b]].Owner })
 	owners := map[string]*ownerBatch{}
 	for _, i := range items {
 		o := plan.Changes[i].Owner
