@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -95,16 +92,15 @@ func runEmulator(ctx context.Context, cmd *cobra.Command, o emulatorOpts, stdout
 	opts.AccountID, opts.ClientID, opts.ClientSecret = o.accountID, o.clientID, o.clientSecret
 	opts.RateLimit, opts.Latency, opts.ErrorRate, opts.DropPostRate = o.rateLimit, o.latency, o.errorRate, o.dropPostRate
 	opts.PageSizeMax = o.pageSizeMax
-	emu, err := emulator.New(opts)
+	srv, err := emulator.Listen(o.addr, opts)
 	if err != nil {
 		return fail(exitFailed, "emulator: %w", err)
 	}
-	defer emu.Close()
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return fail(exitFailed, "emulator: %w", err)
+	defer srv.Close()
+	base := srv.URL
+	if !emulator.IsLoopbackAddr(o.addr) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: --addr %s is not a loopback address: the emulator's API is open to the network (its /_emulator admin endpoints still answer loopback peers only)\n", o.addr)
 	}
-	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, `Zoom Scheduler emulator (%s mode) listening on %s
   zoom:
     api_url: %s/v2
@@ -115,26 +111,16 @@ func runEmulator(ctx context.Context, cmd *cobra.Command, o emulatorOpts, stdout
   Pages: %s%s
   Admin: %s/_emulator/stats, /_emulator/pages, /_emulator/webapp/schedules?user_id=OWNER (POST: make a page as the web app does)
 Stop with Ctrl-C.
-`, opts.Mode, ln.Addr(), base, base, opts.AccountID, opts.ClientID, opts.ClientSecret, stateText(opts.StatePath), seedText(emu), base)
+`, opts.Mode, srv.Addr, base, base, opts.AccountID, opts.ClientID, opts.ClientSecret, stateText(opts.StatePath), seedText(srv.Emulator), base)
 
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return fail(exitFailed, "emulator: %w", err)
-		}
 	case <-sigs:
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	if err := emu.Close(); err != nil {
+	if err := srv.Close(); err != nil {
 		return fail(exitFailed, "emulator: saving state: %w", err)
 	}
 	fmt.Fprintln(stdout, "emulator stopped")

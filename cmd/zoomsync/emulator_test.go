@@ -143,3 +143,26 @@ func TestEmulatorCommandSeed(t *testing.T) {
 		}
 	}
 }
+
+// The emulator warns when it binds every interface, and stays quiet on
+// loopback.
+func TestEmulatorCommandWarnsOffLoopback(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		warn bool
+	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var stdout, stderr syncBuffer
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, []string{"emulator", "--addr", c.addr}, &stdout, &stderr) }()
+		waitFor(t, "the emulator to print its URLs", func() bool { return strings.Contains(stdout.String(), "client_secret:") })
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("%s: %v", c.addr, err)
+		}
+		warned := strings.Contains(stderr.String(), "is not a loopback address: the emulator's API is open to the network")
+		if warned != c.warn {
+			t.Errorf("--addr %s: warned %v, want %v; stderr:\n%s", c.addr, warned, c.warn, stderr.String())
+		}
+	}
+}
