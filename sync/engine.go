@@ -403,12 +403,12 @@ func newIndex(ls map[string]*listing) *index {
 }
 
 // keepFirst reports whether page a, listed after b with the same slug, is
-// the one to keep: a page made in the web app beats one made through the
-// API, a multi-host page beats a One to One page; otherwise the older
+// the one to keep: a page not made through the API beats one that was
+// (zoomsync's), a multi-host page beats a One to One page; otherwise the older
 // (first listed) page stays.
 func keepFirst(a, b *zoom.Schedule) bool {
-	if madeInWebApp(a) != madeInWebApp(b) {
-		return madeInWebApp(a)
+	if madeByAPI(a) != madeByAPI(b) {
+		return !madeByAPI(a)
 	}
 	if (a.ScheduleType == zoom.ScheduleTypeMultiple) != (b.ScheduleType == zoom.ScheduleTypeMultiple) {
 		return a.ScheduleType == zoom.ScheduleTypeMultiple
@@ -525,36 +525,29 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode st
 	}
 	ch.Action = ActionUpdate
 	ch.patch, ch.Fields, ch.hostsChanged = patch, fields, hostsChanged
-	if ch.Match == "slug" && madeInWebApp(cur) {
+	if ch.Match == "slug" && !madeByAPI(cur) {
 		ch.Adopt = true
 		ch.Notes = append(ch.Notes, fmt.Sprintf("adopting page %s, found by its slug %s: one update brings it in step with the row", cur.ScheduleID, cur.Slug))
 	}
 	return ch, nil
 }
 
-// madeInWebApp reports whether a page was made in the Zoom web app: its
-// created_via says so, or, where Zoom's answer lacks the field, some host's
-// rule follows the host's own calendar, which zoomsync never writes.
-func madeInWebApp(s *zoom.Schedule) bool {
-	if s.CreatedVia != "" {
-		return s.CreatedVia == "web"
-	}
-	for _, r := range s.AvailabilityRules {
-		if !r.UseCustom {
-			return true
-		}
-	}
-	return false
+// madeByAPI reports whether a page is zoomsync's to delete: only a page
+// whose created_via Zoom gives as "api" was made through the API. A page
+// without the field, or with any other value, may be the admin's (made in
+// the Zoom web app): it is reported, never deleted.
+func madeByAPI(s *zoom.Schedule) bool {
+	return strings.EqualFold(s.CreatedVia, "api")
 }
 
 // planOneToOne handles a multi-host row whose page is One to One. A page
-// zoomsync made for the row (the row's own slug, not made in the web app)
+// zoomsync made for the row (the row's own slug, created_via "api")
 // is what a downgraded create left behind — also after a run was killed
 // between the create and its clean-up: with on_downgrade delete it is
 // deleted and the row waits for its web-app page. Any other One to One
 // page is the admin's: it is never deleted.
 func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*Change, []*Change) {
-	ours := ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug)
+	ours := ch.Match == "slug" && madeByAPI(cur) && strings.EqualFold(cur.Slug, p.Slug)
 	todo := todoFor(p)
 	if !ours {
 		ch.NeedsManual = fmt.Sprintf("page %s (%s) is a One to One page; Zoom's API cannot turn it into an All Hosts Available page. %s", cur.ScheduleID, cur.Slug, oneToOneHint(ch, p, cur))
@@ -576,8 +569,8 @@ func (e *Engine) planOneToOne(ch *Change, p *sheet.Page, cur *zoom.Schedule) (*C
 }
 
 // planDuplicates finds rows whose slug is held by two or more pages of one
-// owner. The page the row uses stays; extra copies zoomsync made (not made
-// in the web app) are deleted with sync.dedupe: delete; the rest are only
+// owner. The page the row uses stays; extra copies zoomsync made (created_via
+// "api") are deleted with sync.dedupe: delete; the rest are only
 // reported.
 func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Change) []*Change {
 	var out []*Change
@@ -606,8 +599,10 @@ func (e *Engine) planDuplicates(plan *Plan, idx *index, claimed map[string]*Chan
 			d := &Change{Action: ActionNone, Cause: CauseDuplicate, Key: ch.Key, Team: s.Summary, Owner: ch.Owner,
 				ScheduleID: s.ScheduleID, Slug: s.Slug, URL: s.SchedulingURL, current: s}
 			switch {
-			case madeInWebApp(s):
+			case strings.EqualFold(s.CreatedVia, "web"):
 				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug, made in the Zoom web app: only reported; delete one of them in Zoom", ch.Row)}
+			case !madeByAPI(s):
+				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug that Zoom's listing does not mark as made through the API (created_via %q): only reported; delete one of them in Zoom", ch.Row, s.CreatedVia)}
 			case e.opts.Dedupe != "delete":
 				d.Notes = []string{fmt.Sprintf("a second page with row %d's slug (sync.dedupe: report); delete it in Zoom", ch.Row)}
 			default:

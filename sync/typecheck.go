@@ -71,7 +71,7 @@ func (e *Engine) checkPageTypes(ctx context.Context, plan *Plan, idx *index, ver
 		switch {
 		case ch.Adopt:
 			byOwner[ch.Owner] = append(byOwner[ch.Owner], typeCheck{ch: ch, cur: cur, adopt: true})
-		case ch.Match == "slug" && !madeInWebApp(cur) && strings.EqualFold(cur.Slug, p.Slug) &&
+		case ch.Match == "slug" && madeByAPI(cur) && strings.EqualFold(cur.Slug, p.Slug) &&
 			(verdict == nil || verdict.Result != VerdictHonoured):
 			byOwner[ch.Owner] = append(byOwner[ch.Owner], typeCheck{ch: ch, cur: cur})
 		}
