@@ -1,10 +1,12 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptrace"
 	"slices"
 	"sort"
@@ -458,10 +460,20 @@ const interruptCheck = 10 * time.Second
 func (e *Engine) interruptedCreate(ctx context.Context, ch *Change, r *Result, sent bool) (*zoom.Schedule, error) {
 	check, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptCheck)
 	defer cancel()
-	found, err := e.findBySlug(check, ch.Owner, ch.page.Slug)
+	found, other, err := e.findCreated(check, ch)
+	if err == nil && !sent {
+		if s := cmp.Or(found, other); s != nil {
+			// Not this run's page: its create was never written.
+			r.Status = StatusSkipped
+			r.Notes = append(r.Notes, fmt.Sprintf("not applied: the run was cancelled before the create was sent; page %s with the row's slug appeared in Zoom since the plan and is not this run's: nothing was deleted, the next run finds it", s.ScheduleID))
+			return nil, nil
+		}
+	}
 	switch {
 	case err != nil:
 		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight, and listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err)}
+	case found == nil && other != nil:
+		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight; %s: outcome unknown; the next run checks", notOursText(other))}
 	case found == nil && sent:
 		// Zoom may still be storing it.
 		return nil, &unknownOutcome{errors.New("the run was interrupted while the create was in flight and the page was not among the owner's pages right after: outcome unknown; the next run checks")}
@@ -484,9 +496,13 @@ func (u *unknownOutcome) Unwrap() error { return u.err }
 // create makes the row's page. When Zoom's answer is lost, the owner's
 // pages are listed at once; if the page is not there, nothing is sent again
 // until, after Options.LateCommitWait, a second listing shows the slug is
-// still not among them, and only when Zoom did answer (with a server
-// error). After a lost answer, or when the check cannot be made, the
-// outcome stays unknown and no second request is sent: the next run checks.
+// still not among them, and only when Zoom answered 503 Service
+// Unavailable or 429, which say the request was not processed. A 500, a
+// gateway's 502 or 504, or no answer at all do not prove nothing was
+// written: the outcome stays unknown and no second request is sent; the
+// next run checks. A page is taken as this create's only when it is new
+// since the plan and, where Zoom's listing gives created_via, made
+// through the API (findCreated).
 func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error) {
 	// Built here, not in the plan: 10,000 planned creates would otherwise
 	// hold 10,000 request bodies in memory for the whole run.
@@ -497,18 +513,27 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 			return s, nil
 		}
 		if !zoom.IsOutcomeUnknown(err) {
+			if send > 1 && slugTaken(err) {
+				// An earlier send landed after all (or another page took
+				// the slug): the listing tells which.
+				return e.afterSlugTaken(ctx, ch, err)
+			}
 			return nil, err
 		}
 		// Most lost answers follow a commit: look at once, and wait only
 		// when the page is not there yet.
-		if found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug); lerr == nil && found != nil {
+		found, other, lerr := e.findCreated(ctx, ch)
+		if lerr == nil && found != nil {
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
 			return found, nil
+		}
+		if lerr == nil && other != nil {
+			return nil, &unknownOutcome{fmt.Errorf("%w; %s, so no second create is sent: outcome unknown; the next run checks", err, notOursText(other))}
 		}
 		if werr := e.opts.Sleep(ctx, e.opts.LateCommitWait); werr != nil {
 			return nil, &unknownOutcome{fmt.Errorf("%w; the run ended before the owner's pages could be checked: outcome unknown; the next run checks", err)}
 		}
-		found, lerr := e.findBySlug(ctx, ch.Owner, body.Slug)
+		found, other, lerr = e.findCreated(ctx, ch)
 		if lerr != nil {
 			return nil, &unknownOutcome{fmt.Errorf("%w; then listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err, lerr)}
 		}
@@ -516,33 +541,92 @@ func (e *Engine) create(ctx context.Context, ch *Change) (*zoom.Schedule, error)
 			e.log.Info("create answer was lost; the page exists", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
 			return found, nil
 		}
-		// Zoom answered with a server error: it said the write failed, and
-		// the page is still not there after the wait, so one more send is
-		// safe. With no answer at all (dropped connection, timeout) the
-		// write may still land later; a second send could make a second
-		// page, so this run stops here and the next run's listing decides.
+		if other != nil {
+			return nil, &unknownOutcome{fmt.Errorf("%w; %s, so no second create is sent: outcome unknown; the next run checks", err, notOursText(other))}
+		}
+		// Only 503 and 429 say Zoom did not process the request; the page
+		// is still not there after the wait, so one more send is safe.
+		// With any other answer (a 500, a gateway's 502 or 504) or none at
+		// all (dropped connection, timeout) the write may still land
+		// later; a second send could make a second page, so this run stops
+		// here and the next run's listing decides.
 		var answered *zoom.APIError
 		if !errors.As(err, &answered) {
 			return nil, &unknownOutcome{fmt.Errorf("%w; no answer came and the page was not among the owner's pages after waiting %s, so no second create is sent: outcome unknown; the next run checks", err, e.opts.LateCommitWait)}
 		}
-		if send >= maxCreateSends {
-			return nil, fmt.Errorf("zoom answered %d creates with server errors and the page was not there after each wait: %w", send, err)
+		if answered.Status != http.StatusServiceUnavailable && answered.Status != http.StatusTooManyRequests {
+			return nil, &unknownOutcome{fmt.Errorf("%w; a %d does not say the page was not stored, and it was not among the owner's pages after waiting %s, so no second create is sent: outcome unknown; the next run checks", err, answered.Status, e.opts.LateCommitWait)}
 		}
-		e.log.Info("create failed with a server error; the page is not there after waiting, sending again", "row", ch.Row, "key", ch.Key, "send", send+1)
+		if send >= maxCreateSends {
+			return nil, fmt.Errorf("zoom answered %d creates with %d and the page was not there after each wait: %w", send, answered.Status, err)
+		}
+		e.log.Info("create answered as not processed; the page is not there after waiting, sending again", "row", ch.Row, "key", ch.Key, "status", answered.Status, "send", send+1)
 	}
 }
 
-// findBySlug looks through the owner's listing, stopping at the page.
-func (e *Engine) findBySlug(ctx context.Context, owner, slug string) (*zoom.Schedule, error) {
-	for s, err := range e.zoom.AllSchedules(ctx, owner, nil) {
-		if err != nil {
-			return nil, err
-		}
-		if strings.EqualFold(s.Slug, slug) {
-			return &s, nil
+// slugTaken reports whether Zoom refused a create because the owner
+// already has a page with its slug.
+func slugTaken(err error) bool {
+	var ae *zoom.APIError
+	if !errors.As(err, &ae) || ae.Status < 400 || ae.Status >= 500 {
+		return false
+	}
+	for _, f := range ae.Fields {
+		if strings.EqualFold(f.Field, "slug") {
+			return true
 		}
 	}
-	return nil, nil
+	return false
+}
+
+// afterSlugTaken settles a re-sent create that Zoom refused because the
+// slug is in use: an earlier send of this run may have landed late. The
+// page is this create's only when findCreated says so; otherwise the row
+// is reported, and nothing is sent or deleted.
+func (e *Engine) afterSlugTaken(ctx context.Context, ch *Change, err error) (*zoom.Schedule, error) {
+	found, other, lerr := e.findCreated(ctx, ch)
+	switch {
+	case lerr != nil:
+		return nil, &unknownOutcome{fmt.Errorf("%w; an earlier send of this create may have landed, and listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err, lerr)}
+	case found != nil:
+		e.log.Info("a re-sent create found its slug taken; the earlier send landed", "row", ch.Row, "key", ch.Key, "schedule_id", found.ScheduleID)
+		return found, nil
+	case other != nil:
+		return nil, &unknownOutcome{fmt.Errorf("%w; %s: outcome unknown; the next run checks", err, notOursText(other))}
+	}
+	return nil, &unknownOutcome{fmt.Errorf("%w; an earlier send of this create may have landed, but no page with the slug is among the owner's pages: outcome unknown; the next run checks", err)}
+}
+
+// findCreated looks through the owner's listing for the page a create of
+// the row made: a page with the row's slug that was not in the plan's
+// listing (a create is planned only when the owner held no page with the
+// slug; Change.slugHeld keeps any that did) and that Zoom's listing marks
+// created_via "api" — or gives no created_via for. other is a page with the
+// slug, new since the plan, that Zoom marks as made some other way: never
+// this create's.
+func (e *Engine) findCreated(ctx context.Context, ch *Change) (found, other *zoom.Schedule, err error) {
+	for s, err := range e.zoom.AllSchedules(ctx, ch.Owner, nil) {
+		if err != nil {
+			return nil, nil, err
+		}
+		if !strings.EqualFold(s.Slug, ch.page.Slug) || slices.ContainsFunc(ch.slugHeld, func(id string) bool { return strings.EqualFold(id, s.ScheduleID) }) {
+			continue
+		}
+		if s.CreatedVia != "" && !madeByAPI(&s) {
+			if other == nil {
+				other = &s
+			}
+			continue
+		}
+		return &s, nil, nil
+	}
+	return nil, other, nil
+}
+
+// notOursText says why a page with the row's slug is not taken as the
+// row's create.
+func notOursText(s *zoom.Schedule) string {
+	return fmt.Sprintf("page %s with the row's slug appeared since the plan, but Zoom's listing says it was made as created_via %q, not through the API: it is not taken as this create's, and nothing is deleted", s.ScheduleID, s.CreatedVia)
 }
 
 // verify reads back every created page and every update: a create or host

@@ -496,6 +496,12 @@ func (e *Engine) planRow(ctx context.Context, p *sheet.Page, idx *index, mode st
 		// The fields a create sets are built only for display
 		// (Change.CreateFields): a run of thousands of creates keeps none.
 		ch.Action = ActionCreate
+		for _, s := range idx.dups[owner][strings.ToLower(p.Slug)] {
+			ch.slugHeld = append(ch.slugHeld, s.ScheduleID)
+		}
+		if s, ok := idx.bySlug[owner][strings.ToLower(p.Slug)]; ok {
+			ch.slugHeld = append(ch.slugHeld, s.ScheduleID)
+		}
 		return ch, nil
 	}
 	ch.current = cur

@@ -91,6 +91,9 @@ type Change struct {
 	current      *zoom.Schedule
 	patch        *zoom.SchedulePatch
 	hostsChanged bool
+	// slugHeld lists the pages of the owner's listing at plan time that
+	// held a create's slug (normally none): none of them is its page.
+	slugHeld     []string
 	knownRefusal bool // NeedsManual is a host change Zoom did not store; other fields may still update
 }
 
