@@ -111,7 +111,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 	}
 	// Probe: one create at a time until one tells how Zoom handles them.
 	if plan.Create == CreateProbe {
-		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil {
+		for len(creates) > 0 && ctx.Err() == nil && run.verdict == nil && !run.stopCreates.Load() {
 			i := creates[0]
 			creates = creates[1:]
 			run.analytics.read(ctx, plan.Changes[i].Owner)
@@ -972,8 +972,11 @@ func (run *applyRun) checkType(ctx context.Context, items []verifyItem) {
 	}
 }
 
+// unconfirmed notes on each row that its page's type is not known. It
+// learns nothing: a multi-host page with every host may still be Any Host
+// Available, so no verdict is saved (nor an old one renewed) and the next
+// run probes with one create alone and keeps checking the type.
 func (run *applyRun) unconfirmed(its []*verifyItem, why string) {
-	run.learn(Verdict{Result: VerdictHonoured, FoundAt: run.e.opts.Now(), Detail: "a multi-host page with every host (type not confirmed)"})
 	for _, it := range its {
 		it.r.Notes = append(it.r.Notes, fmt.Sprintf("created with every host, but Zoom's API does not show whether page %s is an All Hosts Available or an Any Host Available page (%s); check it once in the Zoom web app", it.id, why))
 	}

@@ -134,3 +134,31 @@ func (c cancelBeforePost) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return c.base.RoundTrip(req)
 }
+
+// A probe whose type Zoom's analytics report cannot confirm (the report
+// cannot be read) saves no verdict: the next run probes with one create
+// alone again, and the page made earlier is still type-checked.
+func TestUnconfirmedProbeSavesNoVerdict(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.AnalyticsStatus = http.StatusForbidden }, Options{})
+	_, rep := e.run(roster)
+	if tl := rep.Tally(); tl.Created != 1 || tl.Skipped != 2 {
+		t.Fatalf("run 1: %s; want the probe alone: %+v", rep.Summary(), rep.Results)
+	}
+	if v, err := e.opts.Verdicts.Load(""); err != nil || v != nil {
+		t.Fatalf("saved verdict %+v (%v); an unconfirmed type proves nothing", v, err)
+	}
+	e.emu.ResetStats()
+	plan, rep := e.run(roster)
+	if got := e.emu.Stats().Requests["POST /v2/scheduler/schedules"]; got != 1 {
+		t.Errorf("run 2: %d POSTs, want the probe alone", got)
+	}
+	checked := false
+	for _, c := range plan.Changes {
+		if c.Action == ActionNone && strings.Contains(strings.Join(c.Notes, " "), "analytics report could not be read") {
+			checked = true
+		}
+	}
+	if !checked {
+		t.Errorf("run 2: the page made by run 1 was not type-checked: %+v", rep.Results)
+	}
+}

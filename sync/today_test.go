@@ -70,7 +70,14 @@ func TestCreateVerdictPerMode(t *testing.T) {
 
 func TestUnreadableAnalyticsLeavesTheTypeUnconfirmed(t *testing.T) {
 	e := newEnv(t, func(o *emulator.Options) { o.AnalyticsStatus = 403 }, Options{})
+	// Creates are known to be honoured, so all are sent; the unreadable
+	// report leaves each page's type unconfirmed (and renews nothing).
+	found := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	e.opts.Verdicts.Save("", Verdict{Result: VerdictHonoured, FoundAt: found})
 	_, rep := e.run(roster)
+	if v, _ := e.opts.Verdicts.Load(""); v == nil || !v.FoundAt.Equal(found) {
+		t.Errorf("saved verdict %+v: an unconfirmed type must not renew it", v)
+	}
 	if rep.Tally().Created != 3 {
 		t.Fatalf("report: %s", rep.Summary())
 	}
