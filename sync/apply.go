@@ -102,6 +102,10 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		progressMu.Unlock()
 	}
 
+	// Every create of the plan, the probe included: the probe and the
+	// creates held back are taken off creates below, yet a failed or
+	// unknown probe must still hold prune back.
+	allCreates := slices.Clone(creates)
 	if len(creates) > 0 {
 		run.analytics = e.newWitness(ctx, plan, creates)
 	}
@@ -235,7 +239,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan) *Report {
 		rep.Cancelled = true
 	}
 	failed := 0
-	for _, i := range append(creates, work...) {
+	for _, i := range slices.Concat(allCreates, work) {
 		if s := run.results[i].Status; s == StatusFailed || s == StatusUnknown || s == "" {
 			failed++
 		}

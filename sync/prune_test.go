@@ -237,3 +237,23 @@ func TestPrunePrefixMatchesExactly(t *testing.T) {
 		t.Errorf("unclaimed: %v", unclaimed)
 	}
 }
+
+// A probe create (the first create, sent alone) that fails or whose
+// outcome is unknown holds prune back like any other failed row.
+func TestFailedProbeHoldsPruneBack(t *testing.T) {
+	e := newEnv(t, nil, Options{SlugPrefix: "t-", Prune: "delete", MaxPrune: 5, MaxPrunePercent: 50})
+	e.run(six)
+	// --recheck-create: the next run's one create is a probe.
+	e.opts.ForceRecheck = true
+	e.emu.InjectFault(emulator.Fault{Method: "POST", Path: "/v2/scheduler/schedules", Status: 500, Count: 1})
+	plan, rep := e.run(dropRows(six, "A2") + "B1 | ann@example.com, bob@example.com\n")
+	if plan.Create != CreateProbe || plan.Prune.Candidates != 1 {
+		t.Fatalf("setup: create %q, prune %+v", plan.Create, plan.Prune)
+	}
+	if r := result(t, rep, "b1"); r.Status != StatusUnknown {
+		t.Fatalf("probe: %+v", r)
+	}
+	if rep.Prune.Disabled == "" || outcomes(rep)["page:t-a2"] == "deleted" {
+		t.Errorf("prune went ahead after a probe with an unknown outcome: %+v, %v", rep.Prune, outcomes(rep))
+	}
+}
