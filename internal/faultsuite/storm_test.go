@@ -14,11 +14,11 @@ import (
 )
 
 // stormTrial syncs 40 rows into an emulator that allows 3 requests/s and
-// answers 1 request in 5 with a random 500, 502, 503 or 504, with
+// answers 1 request in 5 with a 503 Service Unavailable, with
 // zoomsync's default pacing and retries. It returns "" when the one run
 // converged: exit 0, every row created, one page each.
 func stormTrial(tb testing.TB, seed int64) (problem string, elapsed time.Duration) {
-	zs := startZoom(tb, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 3, ErrorRate: 0.2, Seed: seed})
+	zs := startZoom(tb, emulator.Options{Mode: emulator.ModeCollective, RateLimit: 3, ErrorRate: 0.2, ErrorStatus: 503, Seed: seed})
 	rows := roster(40, 4)
 	s := newSetup(tb, zs, rosterCSV(rows), conf{})
 	res := s.run(tb, runOpts{}, "sync", "--config", s.config)

@@ -75,6 +75,9 @@ type Options struct {
 	// ErrorRate is the share (0..1) of /v2 requests answered with a random
 	// 500, 502, 503 or 504 without touching state.
 	ErrorRate float64
+	// ErrorStatus, if set (500..599), is the one status ErrorRate answers
+	// with, e.g. 503 for a storm of Service Unavailable.
+	ErrorStatus int
 	// DropPostRate is the share (0..1) of POST /v2/scheduler/schedules that
 	// are committed but whose connection is closed without a response.
 	DropPostRate float64
@@ -175,6 +178,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if !share(o.ErrorRate) || !share(o.DropPostRate) || !share(o.ErrorAfterCommitRate) {
 		errs = append(errs, errors.New("error rate, drop rate and error-after-commit rate must be between 0 and 1"))
+	}
+	if o.ErrorStatus != 0 && (o.ErrorStatus < 500 || o.ErrorStatus > 599) {
+		errs = append(errs, fmt.Errorf("error status %d: want 0 or a server error status (500-599)", o.ErrorStatus))
 	}
 	if o.AnalyticsStatus != 0 && (o.AnalyticsStatus < 400 || o.AnalyticsStatus > 599) {
 		errs = append(errs, fmt.Errorf("analytics status %d: want 0 or an error status (400-599)", o.AnalyticsStatus))

@@ -98,7 +98,7 @@ type knobSet struct {
 type knobValues struct {
 	latency, commitDelay, lateCommit          time.Duration
 	errorRate, dropPostRate, errorAfterCommit float64
-	analyticsStatus                           int
+	analyticsStatus, errorStatus              int
 }
 
 func (s *knobSet) set(o Options) {
@@ -106,7 +106,7 @@ func (s *knobSet) set(o Options) {
 	s.k = knobValues{
 		latency: o.Latency, commitDelay: o.CommitDelay, lateCommit: o.LateCommit,
 		errorRate: o.ErrorRate, dropPostRate: o.DropPostRate, errorAfterCommit: o.ErrorAfterCommitRate,
-		analyticsStatus: o.AnalyticsStatus,
+		analyticsStatus: o.AnalyticsStatus, errorStatus: o.ErrorStatus,
 	}
 	s.mu.Unlock()
 }
@@ -265,6 +265,9 @@ func (e *Emulator) decide(r *http.Request) action {
 	// Draw only for a non-zero rate, so that one rate's draws do not shift
 	// the other's sequence.
 	if rate := k.errorRate; rate > 0 && q.rng.Float64() < rate {
+		if k.errorStatus != 0 {
+			return action{status: k.errorStatus}
+		}
 		codes := [...]int{500, 502, 503, 504}
 		return action{status: codes[q.rng.IntN(len(codes))]}
 	}
