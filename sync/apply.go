@@ -457,34 +457,34 @@ const interruptCheck = 10 * time.Second
 // may have stored it although its answer never arrived. One listing of the
 // owner's pages, outside the cancelled context, tells; without it the
 // report could miss a page Zoom holds. sent is whether the create may have
-// been written (any doubt counts as sent). It returns the page when found,
-// nil and nil when the create was surely never sent (the row is marked not
-// applied), or an unknownOutcome when it may have been sent and is not
-// there yet, or the listing fails.
+// been written (any doubt counts as sent). It returns the page when the
+// create may have been sent and findCreated takes a page for it; nil and
+// nil when the create was surely never sent (the row is marked not
+// applied, and a page with its slug that appeared is only noted); or an
+// unknownOutcome when it may have been sent and is not there yet, another
+// page holds the slug, or the listing fails.
 func (e *Engine) interruptedCreate(ctx context.Context, ch *Change, r *Result, sent bool) (*zoom.Schedule, error) {
 	check, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptCheck)
 	defer cancel()
 	found, other, err := e.findCreated(check, ch)
-	if err == nil && !sent {
-		if s := cmp.Or(found, other); s != nil {
-			// Not this run's page: its create was never written.
-			r.Status = StatusSkipped
+	if !sent {
+		// The create was never written: no page is this run's.
+		r.Status = StatusSkipped
+		if s := cmp.Or(found, other); err == nil && s != nil {
 			r.Notes = append(r.Notes, fmt.Sprintf("not applied: the run was cancelled before the create was sent; page %s with the row's slug appeared in Zoom since the plan and is not this run's: nothing was deleted, the next run finds it", s.ScheduleID))
-			return nil, nil
+		} else {
+			r.Notes = append(r.Notes, "not applied: the run was cancelled")
 		}
+		return nil, nil
 	}
 	switch {
 	case err != nil:
 		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight, and listing the owner's pages to check failed (%w): outcome unknown; the next run checks", err)}
 	case found == nil && other != nil:
 		return nil, &unknownOutcome{fmt.Errorf("the run was interrupted while the create was in flight; %s: outcome unknown; the next run checks", notOursText(other))}
-	case found == nil && sent:
+	case found == nil:
 		// Zoom may still be storing it.
 		return nil, &unknownOutcome{errors.New("the run was interrupted while the create was in flight and the page was not among the owner's pages right after: outcome unknown; the next run checks")}
-	case found == nil:
-		r.Status = StatusSkipped
-		r.Notes = append(r.Notes, "not applied: the run was cancelled")
-		return nil, nil
 	}
 	r.Notes = append(r.Notes, "the run was interrupted before Zoom's answer arrived; the page was found by its slug")
 	return found, nil
