@@ -1,18 +1,13 @@
 package sync
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	gosync "sync"
 	"time"
 
-	"github.com/zoomsync/zoomsync/internal/atomicfile"
 	"github.com/zoomsync/zoomsync/sheet"
 	"github.com/zoomsync/zoomsync/zoom"
 )
@@ -61,16 +56,9 @@ type hostRefusalFile struct {
 func (f *FileHostRefusals) Load() (map[string]HostRefusal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	data, err := os.ReadFile(f.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]HostRefusal{}, nil
-	}
-	if err != nil {
-		return map[string]HostRefusal{}, fmt.Errorf("reading the host changes Zoom did not store: %w", err)
-	}
 	var hf hostRefusalFile
-	if err := json.Unmarshal(data, &hf); err != nil {
-		return map[string]HostRefusal{}, fmt.Errorf("reading the host changes Zoom did not store, %s: %w", f.Path, err)
+	if err := readState(f.Path, "the host changes Zoom did not store", &hf); err != nil {
+		return map[string]HostRefusal{}, err
 	}
 	if hf.Pages == nil {
 		hf.Pages = map[string]HostRefusal{}
@@ -82,14 +70,7 @@ func (f *FileHostRefusals) Load() (map[string]HostRefusal, error) {
 func (f *FileHostRefusals) Save(m map[string]HostRefusal) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	data, err := json.MarshalIndent(hostRefusalFile{Pages: m}, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
-		return fmt.Errorf("saving the host changes Zoom did not store: %w", err)
-	}
-	return nil
+	return writeState(f.Path, "the host changes Zoom did not store", hostRefusalFile{Pages: m})
 }
 
 // memHostRefusals keeps refusals for the engine's life only.

@@ -1,17 +1,11 @@
 package sync
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	gosync "sync"
-
-	"github.com/zoomsync/zoomsync/internal/atomicfile"
 )
 
 // OwnerStore remembers the owners of earlier runs, so that a plan also
@@ -50,16 +44,9 @@ type ownersFile struct {
 func (f *FileOwners) Load() ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	data, err := os.ReadFile(f.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the owners of earlier runs: %w", err)
-	}
 	var of ownersFile
-	if err := json.Unmarshal(data, &of); err != nil {
-		return nil, fmt.Errorf("reading the owners of earlier runs %s: %w", f.Path, err)
+	if err := readState(f.Path, "the owners of earlier runs", &of); err != nil {
+		return nil, err
 	}
 	return of.Owners, nil
 }
@@ -68,14 +55,7 @@ func (f *FileOwners) Load() ([]string, error) {
 func (f *FileOwners) Save(owners []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	data, err := json.MarshalIndent(ownersFile{Owners: owners}, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
-		return fmt.Errorf("saving the owners: %w", err)
-	}
-	return nil
+	return writeState(f.Path, "the owners", ownersFile{Owners: owners})
 }
 
 // formerOwners returns the remembered owners who own no row now, sorted;

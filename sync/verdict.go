@@ -3,16 +3,10 @@ package sync
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	gosync "sync"
 	"time"
-
-	"github.com/zoomsync/zoomsync/internal/atomicfile"
 )
 
 // Verdict is what a run found out about how Zoom handles multi-host
@@ -70,16 +64,9 @@ func accountKey(account string) string {
 }
 
 func (f *FileVerdicts) read() (verdictFile, error) {
-	vf := verdictFile{Accounts: map[string]Verdict{}}
-	data, err := os.ReadFile(f.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return vf, nil
-	}
-	if err != nil {
-		return vf, fmt.Errorf("reading the create verdict: %w", err)
-	}
-	if err := json.Unmarshal(data, &vf); err != nil {
-		return verdictFile{Accounts: map[string]Verdict{}}, fmt.Errorf("reading the create verdict %s: %w", f.Path, err)
+	var vf verdictFile
+	if err := readState(f.Path, "the create verdict", &vf); err != nil {
+		return verdictFile{Accounts: map[string]Verdict{}}, err
 	}
 	if vf.Accounts == nil {
 		vf.Accounts = map[string]Verdict{}
@@ -110,14 +97,7 @@ func (f *FileVerdicts) Save(account string, v Verdict) error {
 		vf = verdictFile{Accounts: map[string]Verdict{}} // a damaged file is replaced
 	}
 	vf.Accounts[accountKey(account)] = v
-	data, err := json.MarshalIndent(vf, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(f.Path, append(data, '\n'), 0o600, 0o700); err != nil {
-		return fmt.Errorf("saving the create verdict: %w", err)
-	}
-	return nil
+	return writeState(f.Path, "the create verdict", vf)
 }
 
 // memVerdicts keeps verdicts for the engine's life only: without a store,
