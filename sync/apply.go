@@ -358,9 +358,15 @@ func (run *applyRun) notSent(i int) {
 // parallel runs f for each item on at most Concurrency goroutines and
 // stops taking new items once ctx is done.
 func (e *Engine) parallel(ctx context.Context, items []int, f func(int)) {
-	sem := make(chan struct{}, e.opts.Concurrency)
+	forEach(ctx, e.opts.Concurrency, items, f)
+}
+
+// forEach runs f for each item on at most limit goroutines, stops taking
+// new items once ctx is done, and returns when every f it started has.
+func forEach[T any](ctx context.Context, limit int, items []T, f func(T)) {
+	sem := make(chan struct{}, max(limit, 1))
 	var wg gosync.WaitGroup
-	for _, i := range items {
+	for _, it := range items {
 		if ctx.Err() != nil {
 			break
 		}
@@ -368,7 +374,7 @@ func (e *Engine) parallel(ctx context.Context, items []int, f func(int)) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			f(i)
+			f(it)
 		}()
 	}
 	wg.Wait()

@@ -206,42 +206,31 @@ func listForImport(ctx context.Context, z ImportZoom, owners []string, conc int,
 	defer cancel()
 	out := make(map[string]*importListing, len(owners))
 	var mu gosync.Mutex
-	sem := make(chan struct{}, conc)
-	var wg gosync.WaitGroup
-	for _, o := range owners {
-		if ctx.Err() != nil {
-			break
+	forEach(ctx, conc, owners, func(o string) {
+		l := &importListing{}
+		for s, err := range z.AllSchedules(ctx, o, nil) {
+			if err != nil {
+				l.pages, l.err = nil, err
+				break
+			}
+			l.pages = append(l.pages, s)
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			l := &importListing{}
-			for s, err := range z.AllSchedules(ctx, o, nil) {
-				if err != nil {
-					l.pages, l.err = nil, err
-					break
-				}
-				l.pages = append(l.pages, s)
+		// A user without Scheduler owns no pages; skip them unless
+		// the admin named them.
+		if l.err != nil && noScheduler(l.err) {
+			if !explicit {
+				l.err, l.noScheduler = nil, true
+			} else {
+				l.err = fmt.Errorf("%w — %s has no Zoom Scheduler profile; check the email given with --owner", l.err, o)
 			}
-			// A user without Scheduler owns no pages; skip them unless
-			// the admin named them.
-			if l.err != nil && noScheduler(l.err) {
-				if !explicit {
-					l.err, l.noScheduler = nil, true
-				} else {
-					l.err = fmt.Errorf("%w — %s has no Zoom Scheduler profile; check the email given with --owner", l.err, o)
-				}
-			}
-			if l.err != nil {
-				cancel()
-			}
-			mu.Lock()
-			out[o] = l
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+		}
+		if l.err != nil {
+			cancel()
+		}
+		mu.Lock()
+		out[o] = l
+		mu.Unlock()
+	})
 	// Report the failure that caused the others (not a cancellation), in
 	// owner order so the message is stable.
 	var first error
